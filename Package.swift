@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "hush",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "hush", targets: ["CLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: - C libraries
+    .systemLibrary(
+      name: "CPCRE2", pkgConfig: "libpcre2-8",
+      providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+    .systemLibrary(
+      name: "CLibgit2", pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+
+    // MARK: - Thin safe layers
+    .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: swiftSettings),
+    .target(name: "Git2", dependencies: ["CLibgit2"], swiftSettings: swiftSettings),
+    .target(name: "TOML", swiftSettings: swiftSettings),
+
+    // MARK: - Libraries
+    .target(name: "ScanEngine", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
+    .target(name: "RulePack", dependencies: ["ScanEngine", "TOML"], swiftSettings: swiftSettings),
+    .target(name: "GitSource", dependencies: ["Git2", "ScanEngine"], swiftSettings: swiftSettings),
+    .target(name: "Reporting", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
+
+    // MARK: - Executables
+    .executableTarget(
+      name: "CLI",
+      dependencies: [
+        "ScanEngine", "RulePack", "GitSource", "Reporting",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "generate-builtin-rules", dependencies: ["RulePack"], swiftSettings: swiftSettings),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
+    .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
+    .testTarget(name: "ScanEngineTests", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "RulePackTests", dependencies: ["RulePack", "ScanEngine"],
+      resources: [], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ReportingTests", dependencies: ["Reporting", "ScanEngine"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["CLI", "TestSupport"], swiftSettings: swiftSettings),
+  ]
+)

@@ -1,0 +1,4 @@
+#ifndef HUSH_CLIBGIT2_SHIM_H
+#define HUSH_CLIBGIT2_SHIM_H
+#include <git2.h>
+#endif

@@ -1,0 +1,240 @@
+// ScanEngine: finds secrets in bytes. Knows nothing of git, files, TOML or terminals.
+//
+//     let rules = try RuleSet(rules: [RuleDefinition(id: "acme", regex: #"acme_[a-z0-9]{32}"#, keywords: ["acme_"])])
+//     let scanner = Scanner(rules: rules)
+//     let chunk = Chunk(bytes: Array(text.utf8), provenance: Provenance(path: Array("app.py".utf8)))
+//     for finding in scanner.scan(chunk) { print(finding.line, finding.column, finding.secret) }
+//     print(scanner.diagnostics)  // rules that hit a match limit, and where
+package import PCRE2
+
+/// Runs a `RuleSet` over chunks. One `Scanner` per worker: it owns its PCRE2 match buffer.
+///
+/// The order of stages is fixed here and only here:
+/// 1. global path allowlists skip a chunk before any work is done on it;
+/// 2. the keyword prefilter arms rules (rules without keywords are always armed), gated by `path`;
+/// 3. each armed rule's regex runs only in windows around its keyword hits, so the cost follows the
+///    hits, not rules × bytes;
+/// 4. the secret is the `secretGroup` capture (else the first non-empty group, else the match);
+/// 5. entropy, which is cheap, runs before allowlists, which may run regexes;
+/// 6. rule allowlists, then global allowlists, then inline markers, then vault references.
+package final class Scanner {
+  package let rules: RuleSet
+  private let buffer: MatchBuffer
+  /// What this scanner could not do fully (a rule that hit a resource limit), in order.
+  package private(set) var diagnostics: [ScanDiagnostic] = []
+
+  /// Bytes before the keyword's line (and before the keyword on a very long line) where a match may start.
+  static let windowBefore = 256
+  /// How far from a keyword, on a very long line, a match may start.
+  static let windowReach = 4096
+
+  /// Markers that suppress findings on their line: ours, and those of tools users migrate from.
+  static let inlineMarkers: [[UInt8]] = ["hush:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret"]
+    .map { Array($0.utf8) }
+  static let vaultReference = Array("hush://".utf8)
+
+  package init(rules: RuleSet, limits: MatchBuffer.Limits = MatchBuffer.Limits()) {
+    self.rules = rules
+    self.buffer = MatchBuffer(captureCapacity: rules.maxCaptureCount, limits: limits)
+  }
+
+  /// Scans one chunk and returns its findings in report order.
+  package func scan(_ chunk: Chunk) -> [Finding] {
+    if rules.isPathAllowed(chunk.provenance.path, buffer: buffer) { return [] }
+    return chunk.bytes.withUnsafeBufferPointer { bytes in
+      var context = ChunkContext(chunk: chunk, bytes: bytes)
+      // Stage 2: keyword hits, by keyword.
+      var hitsByKeyword = [[Int]](repeating: [], count: rules.prefilter.keywords.count)
+      rules.prefilter.forEachHit(in: bytes) { hit in
+        hitsByKeyword[hit.keyword].append(hit.end - rules.prefilter.keywords[hit.keyword].count)
+      }
+      var armed = Set(rules.unconditionalRules)
+      for (keyword, hits) in hitsByKeyword.enumerated() where !hits.isEmpty {
+        armed.formUnion(rules.rulesByKeyword[keyword])
+      }
+      var findings: [Finding] = []
+      for ruleIndex in armed.sorted() {
+        let rule = rules.rules[ruleIndex]
+        if let gate = rule.pathPattern, !Scanner.anyMatches([gate], chunk.provenance.path, buffer: buffer) {
+          continue
+        }
+        guard let pattern = rule.pattern else {
+          findings.append(context.pathFinding(rule))
+          continue
+        }
+        let windows: [Range<Int>]
+        if rules.keywordsByRule[ruleIndex].isEmpty {
+          windows = [0..<bytes.count]
+        } else {
+          windows = Scanner.windows(
+            around: rules.keywordsByRule[ruleIndex].map { hitsByKeyword[$0] }, in: bytes)
+        }
+        run(rule, pattern, windows: windows, context: &context, into: &findings)
+      }
+      findings.sort(by: Finding.reportOrder)
+      return findings
+    }
+  }
+
+  // MARK: - Stage 3: regex in windows
+
+  private func run(
+    _ rule: Rule, _ pattern: CompiledPattern, windows: [Range<Int>], context: inout ChunkContext,
+    into findings: inout [Finding]
+  ) {
+    let bytes = context.bytes
+    var position = 0
+    var reportedLimit = false
+    for window in windows {
+      position = max(position, window.lowerBound)
+      while position <= window.upperBound {
+        let found: Match?
+        do {
+          found = try buffer.match(pattern, in: bytes, from: position, startLimit: window.upperBound)
+        } catch {
+          if !reportedLimit {
+            reportedLimit = true
+            let line = context.lineNumber(at: position)
+            diagnostics.append(
+              ScanDiagnostic(
+                ruleID: rule.id, path: context.chunk.provenance.path,
+                message: "\(error.isResourceLimit ? "match limit exceeded" : error.description) at line \(line); skipped the rest of that line for this rule"))
+          }
+          // Skip to the next line and go on: one expensive line must not cost the rest of the chunk.
+          position = context.lineEnd(from: position) + 1
+          continue
+        }
+        guard let match = found else { break }
+        let matchRange = match.range
+        position = matchRange.isEmpty ? matchRange.upperBound + 1 : matchRange.upperBound
+        if let finding = evaluate(rule, match, context: &context) { findings.append(finding) }
+      }
+    }
+  }
+
+  /// Match-start windows around keyword hits: from `windowBefore` bytes before the hit's line (at most
+  /// `windowReach` before the hit on a long line) to the end of its line (at most `windowReach` after).
+  /// Sorted and merged, so each byte is searched at most once per rule.
+  static func windows(around hitLists: [[Int]], in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    var starts = hitLists.count == 1 ? hitLists[0] : hitLists.flatMap { $0 }.sorted()
+    if starts.isEmpty { return [] }
+    starts = starts.filter { $0 >= 0 }
+    var windows: [Range<Int>] = []
+    for hit in starts {
+      if let last = windows.last, hit + windowReach <= last.upperBound { continue }
+      var lineStart = hit
+      let lowest = max(0, hit - windowReach)
+      while lineStart > lowest, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+      var lineEnd = hit
+      let highest = min(bytes.count, hit + windowReach)
+      while lineEnd < highest, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+      let window = max(0, lineStart - windowBefore)..<lineEnd
+      if let last = windows.last, window.lowerBound <= last.upperBound {
+        windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, window.upperBound)
+      } else {
+        windows.append(window)
+      }
+    }
+    return windows
+  }
+
+  // MARK: - Stages 4–6: secret, entropy, allowlists
+
+  private func evaluate(_ rule: Rule, _ match: Match, context: inout ChunkContext) -> Finding? {
+    let definition = rule.definition
+    var secretRange = match.range
+    if definition.secretGroup > 0 {
+      guard let group = match.range(group: definition.secretGroup) else { return nil }
+      secretRange = group
+    } else if match.groups.count > 1 {
+      if let group = match.groups.dropFirst().first(where: { $0.map { !$0.isEmpty } ?? false }) {
+        secretRange = group!  // filtered to non-nil above
+      }
+    }
+    guard !secretRange.isEmpty else { return nil }
+    let bytes = context.bytes
+    let secret = Array(bytes[secretRange])
+    let entropy = Entropy.shannon(secret)
+    if let threshold = definition.entropy, threshold > 0, entropy <= threshold { return nil }
+
+    let lineSpan = context.lineSpan(covering: match.range)
+    let candidate = Candidate(
+      secret: secret, match: Array(bytes[match.range]), line: Array(bytes[lineSpan]),
+      path: context.chunk.provenance.path, commit: context.chunk.provenance.commit?.id)
+    for allowlist in rule.allowlists where allows(allowlist, candidate) { return nil }
+    for allowlist in rules.globalAllowlists
+    where allowlist.definition.targetRules.isEmpty || allowlist.definition.targetRules.contains(rule.id) {
+      if allows(allowlist, candidate) { return nil }
+    }
+    if Scanner.inlineMarkers.contains(where: { candidate.line.contains(subsequence: $0) }) { return nil }
+    if secret.contains(subsequence: Scanner.vaultReference) { return nil }
+    return context.finding(rule, secretRange: secretRange, matchRange: match.range, secret: secret, entropy: entropy)
+  }
+
+  struct Candidate {
+    var secret: [UInt8]
+    var match: [UInt8]
+    var line: [UInt8]
+    var path: [UInt8]
+    var commit: String?
+  }
+
+  private func allows(_ allowlist: CompiledAllowlist, _ candidate: Candidate) -> Bool {
+    let definition = allowlist.definition
+    var checks: [() -> Bool] = []
+    if !definition.commits.isEmpty {
+      checks.append {
+        guard let commit = candidate.commit else { return false }
+        return definition.commits.contains { !$0.isEmpty && commit.hasPrefix($0.lowercased()) }
+      }
+    }
+    if !allowlist.paths.isEmpty { checks.append { Scanner.anyMatches(allowlist.paths, candidate.path, buffer: self.buffer) } }
+    if !allowlist.regexes.isEmpty {
+      checks.append {
+        let target: [UInt8]
+        switch definition.regexTarget {
+        case .secret: target = candidate.secret
+        case .match: target = candidate.match
+        case .line: target = candidate.line
+        }
+        return Scanner.anyMatches(allowlist.regexes, target, buffer: self.buffer)
+      }
+    }
+    if !allowlist.stopwords.isEmpty {
+      checks.append {
+        let lowered = candidate.secret.map(Prefilter.lower)
+        return allowlist.stopwords.contains { !$0.isEmpty && lowered.contains(subsequence: $0) }
+      }
+    }
+    if checks.isEmpty { return false }
+    switch definition.condition {
+    case .or: return checks.contains { $0() }
+    case .and: return checks.allSatisfy { $0() }
+    }
+  }
+
+  static func anyMatches(_ patterns: [CompiledPattern], _ subject: [UInt8], buffer: MatchBuffer) -> Bool {
+    subject.withUnsafeBufferPointer { pointer in
+      patterns.contains { pattern in
+        // A resource limit on an allowlist pattern counts as no match: a finding is never dropped
+        // because an allowlist was too expensive to evaluate.
+        ((try? buffer.match(pattern, in: pointer, from: 0)) ?? nil) != nil
+      }
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether `needle` occurs in the array (naive search; needles here are short).
+  package func contains(subsequence needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
+    let first = needle[0]
+    var index = 0
+    let last = count - needle.count
+    while index <= last {
+      if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) { return true }
+      index += 1
+    }
+    return false
+  }
+}
