@@ -1,0 +1,30 @@
+# Quick start:
+#   make scan            install system libraries if missing, build a release binary, scan REPO (default .)
+#   make test            install, build, run the whole test suite and check the rule pack
+REPO ?= .
+SWIFT ?= swift
+
+.PHONY: deps build release scan test rules generate clean
+
+deps:
+	@./scripts/install-deps.sh
+
+release: deps
+	$(SWIFT) build -c release --product hush
+
+scan: release
+	./.build/release/hush scan $(REPO)
+
+build: deps
+	$(SWIFT) build
+
+test: build
+	$(SWIFT) test
+	./.build/debug/hush rules check --require-examples Rules
+
+# Regenerate Sources/RulePack/BuiltinRules+Generated.swift after editing Rules/*.toml.
+generate: deps
+	$(SWIFT) run generate-builtin-rules
+
+clean:
+	rm -rf .build

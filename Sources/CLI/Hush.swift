@@ -1,0 +1,69 @@
+// The `hush` command: ArgumentParser glue. Each subcommand parses options, calls library code, maps
+// the result to output and an exit code.
+import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+let hushVersion = "0.1.0"
+
+@main
+struct Hush: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "hush",
+    abstract: "Find secrets in code and history, and keep them out.",
+    discussion: """
+      Exit codes: 0 nothing found, 1 findings, 2 operational error (partial results are still \
+      printed), 64 usage error.
+      """,
+    version: hushVersion,
+    subcommands: [Scan.self, Rules.self]
+  )
+
+  /// Runs the command, mapping our errors to exit code 2 with a one-line message. ArgumentParser's
+  /// own default for unknown errors is 1, which would read as "findings".
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let error as OperationalError {
+      printError(error.message)
+      exit(2)
+    } catch {
+      exit(withError: error)
+    }
+  }
+}
+
+/// An error the user can fix: a missing file, a broken rule. Printed as one line; exit code 2.
+struct OperationalError: Error {
+  var message: String
+  init(_ message: String) { self.message = message }
+}
+
+func printError(_ message: String) {
+  writeAll(2, Array("error: \(message)\n".utf8))
+}
+
+func printWarning(_ message: String) {
+  writeAll(2, Array("warning: \(message)\n".utf8))
+}
+
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+  var offset = 0
+  while offset < bytes.count {
+    let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    if written < 0 {
+      if errno == EINTR { continue }
+      return
+    }
+    offset += written
+  }
+}

@@ -1,0 +1,159 @@
+import Testing
+
+@testable import ScanEngine
+
+@Suite struct ScannerTests {
+  @Test("a secret is found with its 1-based line and character column")
+  func locates() throws {
+    let found = try scan("first line\nключ = \(acmeSecret)\n", rules: [acme])
+    #expect(found.count == 1)
+    let finding = try #require(found.first)
+    #expect(finding.line == 2)
+    #expect(finding.column == 8)
+    #expect(finding.endLine == 2)
+    #expect(finding.endColumn == 8 + acmeSecret.count - 1)
+    #expect(finding.secret.bytes == Array(acmeSecret.utf8))
+    #expect(finding.lineText == Array("ключ = \(acmeSecret)".utf8))
+  }
+
+  @Test("the secret group is chosen as gitleaks does: first non-empty group when secretGroup is 0")
+  func secretGroupDefault() throws {
+    var rule = acme
+    rule.regex = #"(?:key|token)=(?:"([^"]+)"|([a-z0-9_]{10,}))"#
+    rule.secretGroup = 0
+    rule.keywords = ["key", "token"]
+    rule.entropy = nil
+    let found = try scan("token=acme_unquoted_value", rules: [rule])
+    #expect(found.first?.secret.revealed == "acme_unquoted_value")
+  }
+
+  @Test("entropy at or below the threshold drops the candidate")
+  func entropy() throws {
+    #expect(try scan("acme_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", rules: [acme]).isEmpty)
+  }
+
+  @Test("the keyword prefilter is case-insensitive")
+  func keywordCase() throws {
+    var rule = acme
+    rule.regex = #"(?i)\b(acme_[a-z0-9]{32})\b"#
+    #expect(try scan("ACME_4F9C2B7D1E8A6C3F5B0DFA7C4F1B8E2D", rules: [rule]).count == 1)
+  }
+
+  @Test("a rule does not run where its keyword is absent")
+  func keywordGates() throws {
+    var rule = acme
+    rule.keywords = ["zzz"]
+    #expect(try scan(acmeSecret, rules: [rule]).isEmpty)
+  }
+
+  @Test("inline markers of hush and of the tools users migrate from suppress a finding",
+    arguments: ["hush:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret"])
+  func inlineMarkers(marker: String) throws {
+    #expect(try scan("key = \(acmeSecret) # \(marker)", rules: [acme]).isEmpty)
+    #expect(try scan("key = \(acmeSecret) # \(marker)\nkey2 = \(acmeSecret)", rules: [acme]).count == 1)
+  }
+
+  @Test("a vault reference is never a finding")
+  func vaultReference() throws {
+    var rule = acme
+    rule.regex = #"password\s*=\s*"([^"]+)""#
+    rule.keywords = ["password"]
+    rule.entropy = nil
+    #expect(try scan(#"password = "hush://db-password""#, rules: [rule]).isEmpty)
+    #expect(try scan(#"password = "S3cr3t-Pa55""#, rules: [rule]).count == 1)
+  }
+
+  @Test("rule allowlists: stopwords, regexes on each target, paths, and the AND condition")
+  func ruleAllowlists() throws {
+    var rule = acme
+    rule.allowlists = [AllowlistDefinition(stopwords: ["4f9c2b"])]
+    #expect(try scan(acmeSecret, rules: [rule]).isEmpty)
+
+    rule.allowlists = [AllowlistDefinition(regexTarget: .line, regexes: ["^#"])]
+    #expect(try scan("# \(acmeSecret)", rules: [rule]).isEmpty)
+    #expect(try scan("x \(acmeSecret)", rules: [rule]).count == 1)
+
+    rule.allowlists = [AllowlistDefinition(regexTarget: .match, regexes: ["^acme_4f"])]
+    #expect(try scan(acmeSecret, rules: [rule]).isEmpty)
+
+    rule.allowlists = [AllowlistDefinition(condition: .and, stopwords: ["4f9c2b"], paths: [#"^test/"#])]
+    #expect(try scan(acmeSecret, rules: [rule], path: "src/a.py").count == 1)
+    #expect(try scan(acmeSecret, rules: [rule], path: "test/a.py").isEmpty)
+  }
+
+  @Test("global allowlists skip paths and can target some rules only")
+  func globalAllowlists() throws {
+    #expect(try scan(acmeSecret, rules: [acme], globals: [AllowlistDefinition(paths: [#"\.lock$"#])], path: "a.lock").isEmpty)
+    let other = AllowlistDefinition(stopwords: ["4f9c"], targetRules: ["other-rule"])
+    #expect(try scan(acmeSecret, rules: [acme], globals: [other]).count == 1)
+  }
+
+  @Test("a path-gated rule runs only on matching paths; a path-only rule reports the file")
+  func pathRules() throws {
+    var gated = acme
+    gated.path = #"\.env$"#
+    #expect(try scan(acmeSecret, rules: [gated], path: "a.py").isEmpty)
+    #expect(try scan(acmeSecret, rules: [gated], path: "prod.env").count == 1)
+    let keyFile = RuleDefinition(id: "pkcs12-file", description: "PKCS#12 file", path: #"\.p12$"#)
+    let found = try scan("", rules: [keyFile], path: "certs/id.p12")
+    #expect(found.count == 1 && found[0].line == 1)
+  }
+
+  @Test("two different secrets get different fingerprints; a moved secret keeps its own")
+  func fingerprints() throws {
+    let a = try scan("x = \(acmeSecret)", rules: [acme])
+    let moved = try scan("\n\n   y = \(acmeSecret)", rules: [acme])
+    let other = try scan("x = acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6d", rules: [acme])
+    #expect(a[0].fingerprint == moved[0].fingerprint)
+    #expect(a[0].fingerprint != other[0].fingerprint)
+    #expect(!a[0].fingerprint.contains(acmeSecret))
+    #expect(a[0].fingerprint.count == 32)
+  }
+
+  @Test("a catastrophic rule is named in a diagnostic and the scan goes on")
+  func catastrophicRule() throws {
+    let bad = RuleDefinition(id: "user-bad", regex: "(x+x+)+y")
+    let set = try RuleSet(rules: [bad, acme])
+    let scanner = Scanner(rules: set, limits: .init(matchLimit: 50_000, depthLimit: 1000))
+    let text = String(repeating: "x", count: 64) + "\nkey = \(acmeSecret)\n"
+    let found = scanner.scan(Chunk(bytes: Array(text.utf8), provenance: Provenance(path: Array("f".utf8))))
+    #expect(found.map(\.ruleID) == ["acme-api-token"])
+    #expect(scanner.diagnostics.first?.ruleID == "user-bad")
+    #expect(scanner.diagnostics.first?.message.contains("match limit") == true)
+  }
+
+  @Test("a leading lazy preamble is stripped, keeping inline flags and groups")
+  func preamble() {
+    #expect(RuleSet.strippingLazyPreamble(#"(?i)[\w.-]{0,50}?(?:secret)(x)"#) == #"(?i)(?:secret)(x)"#)
+    #expect(RuleSet.strippingLazyPreamble(#"[\w.-]{0,50}(?:secret)"#) == #"[\w.-]{0,50}(?:secret)"#)
+    #expect(RuleSet.strippingLazyPreamble(#"[^a]{0,5}?x"#) == #"[^a]{0,5}?x"#)
+  }
+
+  @Test("compile errors and bad secret groups name the rule")
+  func ruleErrors() {
+    #expect(throws: RuleSetError.self) { try RuleSet(rules: [RuleDefinition(id: "broken", regex: "(a")]) }
+    do {
+      _ = try RuleSet(rules: [RuleDefinition(id: "grp", regex: "(a)", secretGroup: 2)])
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.hasPrefix("rule 'grp':"))
+    }
+    #expect(throws: RuleSetError.self) { try RuleSet(rules: [acme, acme]) }
+  }
+
+  @Test("a diff chunk maps its lines to the file's line numbers")
+  func lineNumbers() throws {
+    let set = try RuleSet(rules: [acme])
+    let chunk = Chunk(
+      bytes: Array("a\nkey = \(acmeSecret)\n".utf8), provenance: Provenance(path: Array("f".utf8)), lineNumbers: [10, 42])
+    #expect(Scanner(rules: set).scan(chunk).first?.line == 42)
+  }
+
+  @Test("matches on a long minified line are found far from the line start")
+  func longLine() throws {
+    let filler = String(repeating: "var a=1;", count: 100_000)
+    let found = try scan(filler + "k='\(acmeSecret)';" + filler, rules: [acme])
+    #expect(found.count == 1)
+    #expect(found[0].lineText.count <= 2 * 160 + acmeSecret.count)
+  }
+}
