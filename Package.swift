@@ -39,7 +39,7 @@ let package = Package(
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Reporting",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

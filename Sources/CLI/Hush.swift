@@ -20,7 +20,7 @@ struct Hush: AsyncParsableCommand {
       printed), 64 usage error.
       """,
     version: hushVersion,
-    subcommands: [Scan.self, Rules.self]
+    subcommands: [Scan.self, Rules.self, Hook.self]
   )
 
   /// Runs the command, mapping our errors to exit code 2 with a one-line message. ArgumentParser's
@@ -35,7 +35,7 @@ struct Hush: AsyncParsableCommand {
       }
     } catch let error as OperationalError {
       printError(error.message)
-      exit(2)
+      Glibc.exit(2)
     } catch {
       exit(withError: error)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GitSource
 
 #if canImport(Glibc)
   import Glibc
@@ -31,35 +32,9 @@ struct ByteSize: ExpressibleByArgument {
   var defaultValueDescription: String { "10MiB" }
 }
 
-/// Writes `bytes` to `path` atomically: a temp file beside it (mode 0600, since reports can carry
-/// secrets with --show-secrets), fsync, rename. A killed process leaves the old file or the new one.
+/// Writes a report atomically with mode 0600 (with --show-secrets it holds secrets).
 func writeAtomically(_ bytes: [UInt8], to path: String) throws(OperationalError) {
-  let directory = path.contains("/") ? String(path[...path.lastIndex(of: "/")!]) : "./"
-  var template = Array((directory + ".hush-tmp-XXXXXX").utf8CString)
-  let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-  guard fd >= 0 else {
-    throw OperationalError("cannot write '\(path)': \(String(cString: strerror(errno))); check that the directory exists and is writable")
-  }
-  let temporary = String(cString: template)
-  var failed = fchmod(fd, 0o600) != 0
-  var offset = 0
-  while !failed, offset < bytes.count {
-    let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    if written < 0 {
-      if errno == EINTR { continue }
-      failed = true
-    } else {
-      offset += written
-    }
-  }
-  if !failed { failed = fsync(fd) != 0 }
-  let code = errno
-  close(fd)
-  if failed || rename(temporary, path) != 0 {
-    let reason = String(cString: strerror(failed ? code : errno))
-    unlink(temporary)
-    throw OperationalError("cannot write '\(path)': \(reason)")
-  }
+  do { try AtomicFile.write(bytes, to: path, mode: 0o600) } catch { throw OperationalError("\(error)") }
 }
 
 func isTerminal(_ fd: Int32) -> Bool { isatty(fd) != 0 }

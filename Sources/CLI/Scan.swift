@@ -1,4 +1,5 @@
 import ArgumentParser
+import Git2
 import GitSource
 import Reporting
 import RulePack
@@ -19,7 +20,7 @@ struct Scan: AsyncParsableCommand {
       are never followed.
       """)
 
-  @Argument(help: "Files and directories to scan (default: the current directory).")
+  @Argument(help: "Files and directories to scan (default: the current directory); with --staged, pathspecs after --.")
   var paths: [String] = []
 
   @Flag(help: "Scan standard input instead of files.")
@@ -42,15 +43,41 @@ struct Scan: AsyncParsableCommand {
   @Flag(help: "Inside a git working tree, also scan ignored files.")
   var noIgnore = false
 
+  @Flag(help: "Scan the staged change (index against HEAD), for the pre-commit hook. Paths after -- limit it.")
+  var staged = false
+
+  @Option(help: "Scan the commits in a range such as origin/main..HEAD (added lines, each commit against its first parent).")
+  var range: String?
+
+  @Flag(help: "Scan the whole history of every ref (each unique blob once).")
+  var history = false
+
+  @Option(help: "With --history: only the history of this ref.")
+  var branch: String?
+
+  @Flag(name: .shortAndLong, help: "No progress line.")
+  var quiet = false
+
   func validate() throws {
     if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    let modes = [stdin, staged, range != nil, history].filter { $0 }.count
+    if modes > 1 { throw ValidationError("choose one of --stdin, --staged, --range and --history") }
     if stdin && !paths.isEmpty { throw ValidationError("give either --stdin or paths, not both") }
+    if (range != nil || history) && !paths.isEmpty { throw ValidationError("--range and --history scan the whole repository; paths are not accepted") }
+    if branch != nil && !history { throw ValidationError("--branch works with --history") }
     if maxFileSize.bytes < 1 { throw ValidationError("--max-file-size must be positive") }
   }
 
   func run() async throws {
     let started = monotonicMilliseconds()
-    let root = repositoryRoot()
+    let gitMode = staged || range != nil || history
+    var repository: Repository?
+    if gitMode {
+      do { repository = try Repository.openFromEnvironment() } catch {
+        throw OperationalError("\(error)")
+      }
+    }
+    let root = repository?.workdir ?? repositoryRoot()
     let configuration: ScanConfiguration
     let rules: RuleSet
     do {
@@ -62,7 +89,26 @@ struct Scan: AsyncParsableCommand {
     for warning in configuration.warnings { printWarning(warning) }
 
     var outcome: ScanOutcome
-    if stdin {
+    var shallow = false
+    if let repository {
+      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths)
+      do {
+        if staged {
+          outcome = try await GitScan.staged(repository, rules: rules, options: options)
+        } else if let range {
+          outcome = try await GitScan.range(repository, range, rules: rules, options: options)
+        } else {
+          shallow = repository.isShallow
+          let showProgress = !quiet && isTerminal(2)
+          let handler: (@Sendable (HistoryProgress) -> Void)? = showProgress ? printProgress : nil
+          outcome = try await GitScan.history(repository, branch: branch, rules: rules, options: options, progress: handler)
+          if showProgress { writeAll(2, Array("\r\u{1B}[K".utf8)) }
+        }
+      } catch {
+        throw OperationalError("\(error)")
+      }
+      if shallow { printWarning("this is a shallow clone: history was scanned as far as it goes") }
+    } else if stdin {
       outcome = try scanStandardInput(rules: rules)
     } else {
       let listing = WorktreeLister.list(paths: paths.isEmpty ? ["."] : paths, respectIgnore: !noIgnore)
@@ -77,7 +123,7 @@ struct Scan: AsyncParsableCommand {
 
     let scanReport = ScanReport(
       findings: outcome.findings, stats: outcome.stats, errors: outcome.errors.map(\.description),
-      toolVersion: hushVersion)
+      toolVersion: hushVersion, shallow: shallow ? true : nil)
     try report.emit(scanReport)
     if !outcome.errors.isEmpty { throw ExitCode(2) }
     if !outcome.findings.isEmpty { throw ExitCode(1) }
@@ -143,16 +189,18 @@ struct ReportOptionsGroup: ParsableArguments {
   }
 }
 
+/// A one-line status on stderr (a terminal), rewritten in place.
+@Sendable func printProgress(_ progress: HistoryProgress) {
+  let megabytes = Double(progress.bytesDone) / 1_000_000
+  let text = "\r\u{1B}[Kscanning history: \(progress.blobsDone)/\(progress.blobsTotal) objects, \((megabytes * 10).rounded() / 10) MB, \(progress.findings) findings"
+  writeAll(2, Array(text.utf8))
+}
+
 /// The root of the git working tree holding the current directory, if any.
 func repositoryRoot() -> String? {
   (try? GitRepositoryRoot.find(from: "."))
 }
 
-func monotonicMilliseconds() -> Int {
-  var now = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &now)
-  return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
-}
 
 enum ProcessInfoLite {
   static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

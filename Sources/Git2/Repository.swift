@@ -14,7 +14,7 @@ internal import CLibgit2
 package final class Repository {
   let handle: OpaquePointer
 
-  private init(handle: OpaquePointer) { self.handle = handle }
+  init(wrapping handle: OpaquePointer) { self.handle = handle }
   deinit { git_repository_free(handle) }
 
   /// Opens the repository containing `path` (searching parent directories), or returns `nil` when
@@ -26,7 +26,7 @@ package final class Repository {
     if rc == GIT_ENOTFOUND.rawValue { return nil }
     try check(rc, "git_repository_open_ext")
     guard let handle else { return nil }
-    return Repository(handle: handle)
+    return Repository(wrapping: handle)
   }
 
   /// The working directory with a trailing slash, or `nil` for a bare repository.

@@ -35,6 +35,7 @@ package struct JSONReporter: Reporter {
         json.string("date", commit.date)
         json.string("message", commit.message)
       }
+      if let count = finding.commitCount { json.int("commits", count) }
       json.endObject()
     }
     json.endArray()
@@ -46,6 +47,7 @@ package struct JSONReporter: Reporter {
     json.int("skippedSpecial", report.stats.skippedSpecial)
     json.int("durationMs", report.stats.durationMs)
     json.endObject()
+    if let shallow = report.shallow { json.bool("shallow", shallow) }
     json.beginArray("errors")
     for error in report.errors { json.string(nil, error) }
     json.endArray()

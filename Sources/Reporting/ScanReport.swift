@@ -12,12 +12,15 @@ package struct ScanReport: Sendable {
   /// Operational problems (unreadable files, rules that hit a limit): the report is partial.
   package var errors: [String]
   package var toolVersion: String
+  /// For history scans of a shallow clone: history stopped at the clone's depth.
+  package var shallow: Bool?
 
-  package init(findings: [Finding], stats: ScanStats, errors: [String] = [], toolVersion: String) {
+  package init(findings: [Finding], stats: ScanStats, errors: [String] = [], toolVersion: String, shallow: Bool? = nil) {
     self.findings = findings
     self.stats = stats
     self.errors = errors
     self.toolVersion = toolVersion
+    self.shallow = shallow
   }
 }
 

@@ -35,6 +35,14 @@ package struct LoadedRule: Sendable {
   package var negatives: [String]
   package var file: String
   package var line: Int
+
+  package init(definition: RuleDefinition, examples: [RuleExample], negatives: [String], file: String, line: Int) {
+    self.definition = definition
+    self.examples = examples
+    self.negatives = negatives
+    self.file = file
+    self.line = line
+  }
 }
 
 /// The `[extend]` table.

@@ -84,7 +84,7 @@ struct ChunkContext {
       endColumn: column(at: lastByte), secretRange: secretRange, matchRange: matchRange,
       secret: Secret(secret), entropy: entropy,
       fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: lineText,
-      secretRangeInLine: inLine)
+      secretRangeInLine: inLine, commitCount: nil)
   }
 
   /// A finding for a path-only rule: the file itself is the problem.
@@ -94,6 +94,6 @@ struct ChunkContext {
       ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
       provenance: chunk.provenance, line: 1, column: 1, endLine: 1, endColumn: 1, secretRange: 0..<0,
       matchRange: 0..<0, secret: Secret([]), entropy: 0,
-      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0)
+      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, commitCount: nil)
   }
 }

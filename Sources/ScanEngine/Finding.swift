@@ -22,6 +22,8 @@ package struct Finding: Sendable, Hashable {
   /// range within it, for reporters that show context.
   package var lineText: [UInt8]
   package var secretRangeInLine: Range<Int>
+  /// For history scans: how many commits introduced this same secret at this path.
+  package var commitCount: Int?
 
   /// Deterministic report order: path, line, column, rule id.
   package static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {

@@ -1,5 +1,5 @@
 // Test helpers: temporary directories and git repositories, and running the built `hush`.
-import Foundation
+public import Foundation
 
 /// The result of running a command.
 public struct ToolResult: Sendable {

@@ -1,0 +1,208 @@
+package import Git2
+package import ScanEngine
+internal import Synchronization
+
+/// Progress of a history scan, for a status line.
+package struct HistoryProgress: Sendable {
+  package var blobsDone: Int
+  package var blobsTotal: Int
+  package var bytesDone: Int
+  package var findings: Int
+}
+
+extension GitScan {
+  /// `hush scan --history`: every blob reachable from every ref (or from `branch`), each scanned once.
+  /// Each finding is attributed to the oldest commit that introduced a blob holding it at that path;
+  /// `commitCount` says how many commits did.
+  package static func history(
+    _ repository: Repository, branch: String?, rules: RuleSet, options: GitScanOptions,
+    progress: (@Sendable (HistoryProgress) -> Void)? = nil
+  ) async throws(GitError) -> ScanOutcome {
+    let start: Repository.WalkStart = try branch.map { (name) throws(GitError) in .commits([try repository.resolveCommit(name)]) } ?? .allRefs
+    let commits = try repository.walk(start)
+    var skipped = ScanStats()
+
+    // 1. Which (blob, path) pairs each commit introduces. Metadata only: blobs are read later, once.
+    var introductions: [BlobAtPath: [Int]] = [:]
+    var order: [(key: BlobAtPath, id: ObjectID)] = []
+    var infos: [CommitInfo] = []
+    infos.reserveCapacity(commits.count)
+    for (index, id) in commits.enumerated() {
+      let info = try repository.commit(id)
+      infos.append(info)
+      for entry in try introducedBlobs(repository, info) {
+        switch entry.mode {
+        case 0o160000: skipped.skippedSpecial += 1; continue  // submodule
+        case 0o120000: continue  // a symlink's blob is its target path, not content
+        default: break
+        }
+        let key = BlobAtPath(blob: entry.blob.description, path: entry.path)
+        if introductions[key] == nil { order.append((key, entry.blob)) }
+        introductions[key, default: []].append(index)
+      }
+    }
+
+    // 2. Scan each blob once per distinct path, in parallel; each worker opens its own repository.
+    let gitDirectory = repository.gitDirectory
+    let work = HistoryWork(items: order, gitDirectory: gitDirectory, maxFileSize: options.maxFileSize, progress: progress)
+    let workers = max(1, min(options.workers, order.count))
+    var outcome = await withTaskGroup(of: ScanOutcome.self) { group in
+      for _ in 0..<workers { group.addTask { work.run(rules: rules) } }
+      var merged = ScanOutcome()
+      for await part in group { merged.add(part) }
+      return merged
+    }
+    outcome.stats.add(skipped)
+
+    // 3. Attribute: one finding per (rule, secret, path), at its oldest introducing commit.
+    var groups: [FindingKey: (finding: Finding, commits: Set<Int>, first: Int)] = [:]
+    for finding in outcome.findings {
+      let key = BlobAtPath(blob: finding.provenance.blob ?? "", path: finding.provenance.path)
+      let commitIndexes = introductions[key] ?? []
+      guard let first = commitIndexes.min() else { continue }
+      let group = FindingKey(rule: finding.ruleID, fingerprint: finding.fingerprint, path: finding.provenance.path)
+      if var existing = groups[group] {
+        existing.commits.formUnion(commitIndexes)
+        if first < existing.first || (first == existing.first && Finding.reportOrder(finding, existing.finding)) {
+          existing.finding = finding
+          existing.first = first
+        }
+        groups[group] = existing
+      } else {
+        groups[group] = (finding, Set(commitIndexes), first)
+      }
+    }
+    outcome.findings = groups.values.map { entry in
+      var finding = entry.finding
+      finding.provenance.commit = provenance(infos[entry.first])
+      finding.commitCount = entry.commits.count
+      return finding
+    }
+    outcome.finish()
+    return outcome
+  }
+
+  /// The blobs a commit brings in: against its parent, or for a merge only those that differ from
+  /// every parent (its conflict resolutions), so a merge does not re-introduce its branches' blobs.
+  static func introducedBlobs(_ repository: Repository, _ info: CommitInfo) throws(GitError) -> [(path: [UInt8], blob: ObjectID, mode: UInt32)] {
+    guard info.parents.count > 1 else {
+      let parentTree = try info.parents.first.map { (parent) throws(GitError) in try repository.commit(parent).tree }
+      return try repository.changedBlobs(from: parentTree, to: info.tree)
+    }
+    var result: [(path: [UInt8], blob: ObjectID, mode: UInt32)]?
+    for parent in info.parents {
+      let changed = try repository.changedBlobs(from: try repository.commit(parent).tree, to: info.tree)
+      guard let sofar = result else {
+        result = changed
+        continue
+      }
+      let keys = Set(changed.map { BlobAtPath(blob: $0.blob.description, path: $0.path) })
+      result = sofar.filter { keys.contains(BlobAtPath(blob: $0.blob.description, path: $0.path)) }
+    }
+    return result ?? []
+  }
+}
+
+/// A blob at a path: the unit a history scan attributes.
+struct BlobAtPath: Hashable, Sendable {
+  /// The blob's id as text, as provenance stores it.
+  var blob: String
+  var path: [UInt8]
+}
+
+struct FindingKey: Hashable {
+  var rule: String
+  var fingerprint: String
+  var path: [UInt8]
+}
+
+/// The shared queue of a history scan's blobs, and its progress counters.
+final class HistoryWork: Sendable {
+  let items: [(key: BlobAtPath, id: ObjectID)]
+  let gitDirectory: String
+  let maxFileSize: Int
+  let progress: (@Sendable (HistoryProgress) -> Void)?
+  private let state = Mutex(State())
+
+  struct State {
+    var next = 0
+    var done = 0
+    var bytes = 0
+    var findings = 0
+    var lastReport = 0
+  }
+
+  init(items: [(key: BlobAtPath, id: ObjectID)], gitDirectory: String, maxFileSize: Int, progress: (@Sendable (HistoryProgress) -> Void)?) {
+    self.items = items
+    self.gitDirectory = gitDirectory
+    self.maxFileSize = maxFileSize
+    self.progress = progress
+  }
+
+  func run(rules: RuleSet) -> ScanOutcome {
+    var outcome = ScanOutcome()
+    let repository: Repository
+    do { repository = try Repository.open(at: gitDirectory) } catch {
+      outcome.errors.append(SourceError(path: Array(gitDirectory.utf8), message: error.message))
+      return outcome
+    }
+    let scanner = Scanner(rules: rules)
+    var lastBlob: String?
+    var lastBytes: [UInt8]?
+    while true {
+      let index = state.withLock { state in
+        defer { state.next += 1 }
+        return state.next
+      }
+      guard index < items.count else { break }
+      let (item, id) = items[index]
+      var scannedBytes = 0
+      var found = 0
+      do {
+        // Pairs of one blob at several paths are adjacent only by chance; cache the last read.
+        let bytes: [UInt8]?
+        if lastBlob == item.blob {
+          bytes = lastBytes
+        } else if try repository.blobSize(id) > maxFileSize {
+          outcome.stats.skippedLarge += 1
+          bytes = nil
+        } else {
+          bytes = try repository.blob(id)
+        }
+        lastBlob = item.blob
+        lastBytes = bytes
+        if let bytes {
+          if Chunk.isBinary(bytes) {
+            outcome.stats.skippedBinary += 1
+          } else {
+            outcome.stats.filesScanned += 1
+            outcome.stats.bytesScanned += bytes.count
+            scannedBytes = bytes.count
+            let findings = scanner.scan(Chunk(bytes: bytes, provenance: Provenance(path: item.path, blob: item.blob)))
+            found = findings.count
+            outcome.findings += findings
+          }
+        }
+      } catch {
+        outcome.errors.append(SourceError(path: item.path, message: error.message))
+      }
+      report(bytes: scannedBytes, findings: found)
+    }
+    outcome.diagnostics = scanner.diagnostics
+    return outcome
+  }
+
+  private func report(bytes: Int, findings: Int) {
+    guard let progress else { return }
+    let now = monotonicMilliseconds()
+    let snapshot: HistoryProgress? = state.withLock { state in
+      state.done += 1
+      state.bytes += bytes
+      state.findings += findings
+      guard now - state.lastReport >= 200 || state.done == items.count else { return nil }
+      state.lastReport = now
+      return HistoryProgress(blobsDone: state.done, blobsTotal: items.count, bytesDone: state.bytes, findings: state.findings)
+    }
+    if let snapshot { progress(snapshot) }
+  }
+}
