@@ -44,7 +44,8 @@ extension Repository {
     guard let commit else { throw GitError(function: "git_commit_lookup", code: -1, message: "commit \(id) not found") }
     defer { git_commit_free(commit) }
     var parents: [ObjectID] = []
-    for index in 0..<git_commit_parentcount(commit) {
+    // At a shallow clone's boundary the parents are absent: the commit is treated as a root.
+    for index in 0..<(shallowCommits.contains(id) ? 0 : git_commit_parentcount(commit)) {
       if let parent = git_commit_parent_id(commit, index) { parents.append(ObjectID(parent.pointee)) }
     }
     let author = git_commit_author(commit)

@@ -13,6 +13,8 @@ internal import CLibgit2
 /// An open repository.
 package final class Repository {
   let handle: OpaquePointer
+  /// Commits whose parents a shallow clone does not have (`.git/shallow`), read once.
+  package private(set) lazy var shallowCommits: Set<ObjectID> = readShallowCommits()
 
   init(wrapping handle: OpaquePointer) { self.handle = handle }
   deinit { git_repository_free(handle) }

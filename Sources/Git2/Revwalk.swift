@@ -1,4 +1,7 @@
 internal import CLibgit2
+#if canImport(Glibc)
+  internal import Glibc
+#endif
 
 extension Repository {
   /// Which commits a walk covers.
@@ -11,6 +14,8 @@ extension Repository {
 
   /// Commits reachable from `start` and not from `hidden`, parents before children (oldest first).
   package func walk(_ start: WalkStart, hiding hidden: [ObjectID] = []) throws(GitError) -> [ObjectID] {
+    // libgit2 1.5's revwalk follows parents a shallow clone does not have and fails; walk by hand there.
+    if !shallowCommits.isEmpty { return try shallowWalk(start, hiding: hidden) }
     var walker: OpaquePointer?
     try check(git_revwalk_new(&walker, handle), "git_revwalk_new")
     guard let walker else { return [] }
@@ -40,5 +45,77 @@ extension Repository {
       result.append(ObjectID(oid))
     }
     return result
+  }
+}
+
+extension Repository {
+  func readShallowCommits() -> Set<ObjectID> {
+    let path = (commonDirectory.hasSuffix("/") ? commonDirectory : commonDirectory + "/") + "shallow"
+    guard let file = fopen(path, "r") else { return [] }
+    defer { fclose(file) }
+    var result: Set<ObjectID> = []
+    var buffer = [CChar](repeating: 0, count: 128)
+    while fgets(&buffer, 128, file) != nil {
+      let line = String(cString: buffer).prefix { $0.isHexDigit }
+      var oid = git_oid()
+      if line.count == 40, git_oid_fromstr(&oid, String(line)) == 0 { result.insert(ObjectID(oid)) }
+    }
+    return result
+  }
+
+  /// The commits every ref points to (refs that name no commit are skipped), and a detached HEAD.
+  func refTips() throws(GitError) -> [ObjectID] {
+    var names = git_strarray()
+    try check(git_reference_list(&names, handle), "git_reference_list")
+    defer { git_strarray_dispose(&names) }
+    var tips: [ObjectID] = []
+    for index in 0..<names.count {
+      guard let name = names.strings[index] else { continue }
+      if let id = try? resolveCommit(String(cString: name)) { tips.append(id) }
+    }
+    if !isHeadUnborn, let head = try? resolveCommit("HEAD") { tips.append(head) }
+    return tips
+  }
+
+  /// Parents before children, oldest first, stopping at the shallow boundary.
+  func shallowWalk(_ start: WalkStart, hiding hidden: [ObjectID]) throws(GitError) -> [ObjectID] {
+    let starts: [ObjectID]
+    switch start {
+    case .allRefs: starts = try refTips()
+    case .commits(let ids): starts = ids
+    }
+    func ancestors(_ tips: [ObjectID], excluding: Set<ObjectID>) throws(GitError) -> [ObjectID: CommitInfo] {
+      var found: [ObjectID: CommitInfo] = [:]
+      var stack = tips
+      while let id = stack.popLast() {
+        if found[id] != nil || excluding.contains(id) { continue }
+        let info = try commit(id)
+        found[id] = info
+        stack += info.parents
+      }
+      return found
+    }
+    let hiddenSet = Set(try ancestors(hidden, excluding: []).keys)
+    let commits = try ancestors(starts, excluding: hiddenSet)
+    // Kahn's algorithm: a commit is ready once all its parents in the set are emitted.
+    var waiting: [ObjectID: Int] = [:]
+    var children: [ObjectID: [ObjectID]] = [:]
+    for (id, info) in commits {
+      let inside = info.parents.filter { commits[$0] != nil }
+      waiting[id] = inside.count
+      for parent in inside { children[parent, default: []].append(id) }
+    }
+    var ready = commits.keys.filter { waiting[$0] == 0 }
+    var order: [ObjectID] = []
+    while !ready.isEmpty {
+      ready.sort { (commits[$0]!.time, $0) > (commits[$1]!.time, $1) }  // keys come from `commits`
+      let next = ready.removeLast()
+      order.append(next)
+      for child in children[next] ?? [] {
+        waiting[child]! -= 1  // every child has an entry
+        if waiting[child] == 0 { ready.append(child) }
+      }
+    }
+    return order
   }
 }

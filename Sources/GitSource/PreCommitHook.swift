@@ -32,5 +32,6 @@ if [ -x "$chained" ]; then
   exec "$chained" "$@"
 fi
 exit 0
+
 """#
 }

@@ -440,12 +440,14 @@ struct Parser {
   }
 
   mutating func multilineBasicString() throws(TOMLError) -> String {
-    let start = offset
+    let opened = position()
     offset += 3
     _ = try newline()
     var out: [UInt8] = []
     while true {
-      guard let byte = current else { throw error("unterminated multi-line string", at: start) }
+      guard let byte = current else {
+        throw TOMLError(line: opened.line, column: opened.column, message: "unterminated multi-line string")
+      }
       switch byte {
       case UInt8(ascii: "\""):
         var quotes = 0
@@ -500,12 +502,14 @@ struct Parser {
   }
 
   mutating func multilineLiteralString() throws(TOMLError) -> String {
-    let start = offset
+    let opened = position()
     offset += 3
     _ = try newline()
     var out: [UInt8] = []
     while true {
-      guard let byte = current else { throw error("unterminated multi-line string", at: start) }
+      guard let byte = current else {
+        throw TOMLError(line: opened.line, column: opened.column, message: "unterminated multi-line string")
+      }
       switch byte {
       case UInt8(ascii: "'"):
         var quotes = 0

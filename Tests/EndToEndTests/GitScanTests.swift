@@ -6,7 +6,7 @@ func findings(_ result: ToolResult) throws -> [[String: Any]] {
   (try jsonObject(result.stdoutBytes))["findings"] as? [[String: Any]] ?? []
 }
 
-let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6d"
+let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6"
 
 @Suite struct StagedScanTests {
   func repoWithConfig() throws -> TempRepo {

@@ -152,7 +152,7 @@ func dropDuration(_ text: String) -> String {
   @Test("a catastrophic regex: the scan finishes, names the rule, and still finds other secrets")
   func catastrophicRegex() throws {
     let dir = try TempDirectory()
-    try dir.write("slow.toml", acmeConfig + "\n[[rules]]\nid = \"user-slow\"\nregex = '''(x+x+)+y'''\n")
+    try dir.write("slow.toml", acmeConfig + "\n[[rules]]\nid = \"user-slow\"\nregex = '''(x+x+)+\\d'''\n")
     try dir.write("a.txt", String(repeating: "x", count: 5000) + "\nk=\(acmeSecret)\n")
     let result = try runHush(["scan", "a.txt", "--config", "slow.toml"], in: dir.url)
     #expect(result.status == 1)
@@ -235,7 +235,8 @@ func dropDuration(_ text: String) -> String {
 
   @Test("--version prints the version")
   func version() throws {
-    let result = try runHush(["--version"], in: try TempDirectory().url)
+    let dir = try TempDirectory()
+    let result = try runHush(["--version"], in: dir.url)
     #expect(result.status == 0)
     #expect(result.stdout.hasPrefix("0."))
   }

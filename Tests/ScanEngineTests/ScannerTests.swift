@@ -103,7 +103,7 @@ import Testing
   func fingerprints() throws {
     let a = try scan("x = \(acmeSecret)", rules: [acme])
     let moved = try scan("\n\n   y = \(acmeSecret)", rules: [acme])
-    let other = try scan("x = acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6d", rules: [acme])
+    let other = try scan("x = acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6", rules: [acme])
     #expect(a[0].fingerprint == moved[0].fingerprint)
     #expect(a[0].fingerprint != other[0].fingerprint)
     #expect(!a[0].fingerprint.contains(acmeSecret))
@@ -112,7 +112,7 @@ import Testing
 
   @Test("a catastrophic rule is named in a diagnostic and the scan goes on")
   func catastrophicRule() throws {
-    let bad = RuleDefinition(id: "user-bad", regex: "(x+x+)+y")
+    let bad = RuleDefinition(id: "user-bad", regex: #"(x+x+)+\d"#)
     let set = try RuleSet(rules: [bad, acme])
     let scanner = Scanner(rules: set, limits: .init(matchLimit: 50_000, depthLimit: 1000))
     let text = String(repeating: "x", count: 64) + "\nkey = \(acmeSecret)\n"
