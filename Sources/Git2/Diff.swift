@@ -76,25 +76,57 @@ extension Repository {
   }
 
   /// Blobs that differ between two trees (added or modified on the new side), without computing
-  /// patches: for history scans that read whole blobs once.
+  /// patches: for history scans that read whole blobs once. Subtrees with the same id on both sides
+  /// are skipped without being read, which is what makes walking a long history cheap.
   package func changedBlobs(from old: ObjectID?, to new: ObjectID) throws(GitError) -> [(path: [UInt8], blob: ObjectID, mode: UInt32)] {
-    try withTree(old) { (oldTree) throws(GitError) in
-      try withTree(new) { (newTree) throws(GitError) in
-        try withDiffOptions(DiffOptions(detectRenames: false)) { (raw) throws(GitError) in
-          raw.flags |= GIT_DIFF_SKIP_BINARY_CHECK.rawValue
-          var diff: OpaquePointer?
-          try check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &raw), "git_diff_tree_to_tree")
-          guard let diff else { return [] }
-          defer { git_diff_free(diff) }
-          var result: [(path: [UInt8], blob: ObjectID, mode: UInt32)] = []
-          for position in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, position) else { continue }
-            let status = delta.pointee.status
-            guard status != GIT_DELTA_DELETED, let path = delta.pointee.new_file.path else { continue }
-            result.append((bytes(path), ObjectID(delta.pointee.new_file.id), UInt32(delta.pointee.new_file.mode)))
-          }
-          return result
-        }
+    var result: [(path: [UInt8], blob: ObjectID, mode: UInt32)] = []
+    try compareTrees(old, new, prefix: [], into: &result)
+    return result
+  }
+
+  private struct TreeEntry {
+    var name: [UInt8]
+    var id: ObjectID
+    var mode: UInt32
+  }
+
+  private func treeEntries(_ id: ObjectID) throws(GitError) -> [TreeEntry] {
+    var oid = id.raw
+    var tree: OpaquePointer?
+    let rc = git_tree_lookup(&tree, handle, &oid)
+    if rc == GIT_ENOTFOUND.rawValue {
+      throw GitError(function: "git_tree_lookup", code: rc, message: "tree \(id) is missing from the object database")
+    }
+    try check(rc, "git_tree_lookup")
+    guard let tree else { return [] }
+    defer { git_tree_free(tree) }
+    let count = git_tree_entrycount(tree)
+    var entries: [TreeEntry] = []
+    entries.reserveCapacity(count)
+    for index in 0..<count {
+      guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry),
+        let entryID = git_tree_entry_id(entry)
+      else { continue }
+      entries.append(TreeEntry(name: bytes(name), id: ObjectID(entryID.pointee), mode: UInt32(git_tree_entry_filemode(entry).rawValue)))
+    }
+    return entries
+  }
+
+  private func compareTrees(
+    _ old: ObjectID?, _ new: ObjectID, prefix: [UInt8], into result: inout [(path: [UInt8], blob: ObjectID, mode: UInt32)]
+  ) throws(GitError) {
+    var before: [[UInt8]: TreeEntry] = [:]
+    if let old {
+      for entry in try treeEntries(old) { before[entry.name] = entry }
+    }
+    for entry in try treeEntries(new) {
+      let previous = before[entry.name]
+      if let previous, previous.id == entry.id, previous.mode == entry.mode { continue }
+      let path = prefix + entry.name
+      if entry.mode == 0o040000 {
+        try compareTrees(previous?.mode == 0o040000 ? previous?.id : nil, entry.id, prefix: path + [0x2F], into: &result)
+      } else {
+        result.append((path, entry.id, entry.mode))
       }
     }
   }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Musl)
+  internal import Musl
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
 /// Where a chunk's bytes came from. Paths are bytes: file names need not be UTF-8.
 package struct Provenance: Sendable, Hashable {
   /// The commit a chunk was read from, for git scans.
@@ -48,7 +56,10 @@ package struct Chunk: Sendable {
   }
 
   /// Content is binary when a NUL byte occurs in its first 8 KiB, as git decides.
-  package static func isBinary(_ bytes: some Collection<UInt8>) -> Bool {
-    bytes.prefix(8192).contains(0)
+  package static func isBinary(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return false }
+      return memchr(base, 0, min(buffer.count, 8192)) != nil
+    }
   }
 }
