@@ -106,7 +106,8 @@ package struct RuleFile: Sendable {
 
     var rules: [LoadedRule] = []
     for reader in try root.tables("rules") {
-      rules.append(try RuleFile.rule(reader, warnings: &warnings))
+      // In a file that extends another, a rule may only adjust a base rule of the same id.
+      rules.append(try RuleFile.rule(reader, standalone: extend == nil, warnings: &warnings))
     }
     self.rules = rules
 
@@ -120,7 +121,7 @@ package struct RuleFile: Sendable {
     self.warnings = warnings
   }
 
-  private static func rule(_ reader: TableReader, warnings: inout [String]) throws(RulePackError) -> LoadedRule {
+  private static func rule(_ reader: TableReader, standalone: Bool, warnings: inout [String]) throws(RulePackError) -> LoadedRule {
     let position = reader.table.position
     guard let id = try reader.string("id"), !id.isEmpty else {
       throw reader.error(position, "a rule needs an 'id'")
@@ -129,7 +130,7 @@ package struct RuleFile: Sendable {
     try reader.checkKeys(known: ruleKeys, ignored: ignoredRuleKeys, context: context, warnings: &warnings)
     let regex = try reader.string("regex")
     let path = try reader.string("path")
-    if regex == nil && path == nil { throw reader.error(position, "\(context) needs a 'regex' or a 'path'") }
+    if standalone, regex == nil, path == nil { throw reader.error(position, "\(context) needs a 'regex' or a 'path'") }
     if let node = reader.node("secretGroup"), let group = node.integerValue, group < 0 {
       throw reader.error(node.position, "\(context): 'secretGroup' must not be negative")
     }
