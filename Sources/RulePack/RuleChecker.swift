@@ -94,8 +94,8 @@ package struct RuleChecker {
     if isSingleLine, matching(findings(of: rule, in: "+" + example.text, path: path, scanner: scanner), example) == nil {
       fail("not found as an added line of a diff ('+' prefix)")
     }
-    // Inline suppression.
-    let suppressed = findings(of: rule, in: example.text + " # hush:allow", path: path, scanner: scanner)
+    // Inline suppression, on the line where the secret ends.
+    let suppressed = findings(of: rule, in: RuleChecker.appendingMarker(to: example.text, after: first), path: path, scanner: scanner)
     if matching(suppressed, example) != nil {
       fail("still reported with 'hush:allow' on its line")
     }
@@ -108,6 +108,16 @@ package struct RuleChecker {
       }
     }
     return failures
+  }
+
+  /// `text` with ` # hush:allow` at the end of the line holding the finding's last byte.
+  static func appendingMarker(to text: String, after finding: Finding) -> String {
+    var bytes = Array(text.utf8)
+    var end = max(finding.secretRange.upperBound, finding.secretRange.lowerBound)
+    while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+    if end > 0, end <= bytes.count, bytes[end - 1] == 0x0D { end -= 1 }
+    bytes.insert(contentsOf: Array(" # hush:allow".utf8), at: end)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   private func matching(_ found: [Finding], _ example: RuleExample) -> Finding? {
