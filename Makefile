@@ -21,6 +21,7 @@ build: deps
 test: build
 	$(SWIFT) test
 	./.build/debug/hush rules check --require-examples Rules
+	./.build/debug/hush scan --history --quiet
 
 # Regenerate Sources/RulePack/BuiltinRules+Generated.swift after editing Rules/*.toml.
 generate: deps
