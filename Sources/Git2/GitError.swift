@@ -21,8 +21,26 @@ package struct GitError: Error, Sendable, CustomStringConvertible {
 func check(_ rc: Int32, _ function: StaticString) throws(GitError) -> Int32 {
   guard rc < 0 else { return rc }
   let message = git_error_last().map { String(cString: $0.pointee.message) } ?? "unknown error"
-  throw GitError(function: "\(function)", code: rc, message: message)
+  throw GitError(function: "\(function)", code: rc, message: explain(message))
 }
 
 /// `git_libgit2_init` runs once per process, before any other libgit2 call.
 let libgit2Initialized: Bool = { git_libgit2_init() > 0 }()
+
+/// libgit2 1.5's messages for repository features it cannot read, turned into messages that name the
+/// feature and the fix. Hush fails closed on them: never a silent partial scan.
+func explain(_ message: String) -> String {
+  if message.contains("extension: 'link'") {
+    return "this repository uses a split index, which libgit2 1.5 cannot read; run `git update-index --no-split-index` (and unset core.splitIndex), then retry"
+  }
+  if message.contains("extension: 'sdir'") {
+    return "this repository uses a sparse index, which libgit2 1.5 cannot read; run `git sparse-checkout init --no-sparse-index`, then retry"
+  }
+  if message.contains("objectformat") {
+    return "this repository uses the SHA-256 object format, which libgit2 1.5 cannot read"
+  }
+  if message.contains("unsupported mandatory extension") {
+    return "the index uses an extension libgit2 1.5 cannot read (\(message)); refusing to scan partially"
+  }
+  return message
+}

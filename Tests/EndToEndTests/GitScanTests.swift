@@ -302,3 +302,37 @@ let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6"
     #expect(FileManager.default.fileExists(atPath: repo.url.appendingPathComponent("githooks/pre-commit").path))
   }
 }
+
+@Suite struct UnsupportedRepositoryTests {
+  @Test("repository features libgit2 1.5 cannot read fail closed, naming the feature")
+  func unsupported() throws {
+    let split = try TempRepo()
+    try split.write("a.txt", "a\n")
+    try split.commitAll("a")
+    try split.git("update-index", "--split-index")
+    try split.write("b.txt", "b\n")
+    try split.git("add", "b.txt")
+    let splitResult = try runHush(["scan", "--staged"], in: split.url)
+    #expect(splitResult.status == 2)
+    #expect(splitResult.stderr.contains("split index"))
+
+    let sha = try TempDirectory()
+    #expect(try run("git", ["init", "-q", "--object-format=sha256", "r"], in: sha.url).status == 0)
+    let shaResult = try runHush(["scan", "--history"], in: sha.url.appendingPathComponent("r"))
+    #expect(shaResult.status == 2)
+    #expect(shaResult.stderr.contains("SHA-256"))
+  }
+
+  @Test("a partial clone with missing blobs fails closed instead of scanning part of the history")
+  func partialClone() throws {
+    let origin = try TempRepo()
+    try origin.write("a.txt", "k=\(acmeSecret)\n")
+    try origin.commitAll("a")
+    try origin.git("config", "uploadpack.allowFilter", "true")
+    let clone = try TempDirectory()
+    #expect(try run("git", ["clone", "-q", "--filter=blob:none", "--no-checkout", "file://" + origin.url.path, "c"], in: clone.url).status == 0)
+    let result = try runHush(["scan", "--history"], in: clone.url.appendingPathComponent("c"))
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("partial clone"))
+  }
+}
