@@ -86,6 +86,23 @@ let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6"
     #expect(try runHush(["scan", "--staged"], in: repo.url, environment: ["GIT_INDEX_FILE": temp]).status == 1)
   }
 
+  @Test("a linked worktree scans its own index, and the hook installs into the common hooks directory")
+  func linkedWorktree() throws {
+    let repo = try repoWithConfig()
+    try repo.write("a.txt", "x\n")
+    try repo.commitAll("base")
+    let side = repo.url.appendingPathComponent("../" + repo.url.lastPathComponent + "-wt").standardized
+    defer { try? FileManager.default.removeItem(at: side) }
+    try repo.git("worktree", "add", "-q", "-b", "wt", side.path)
+    try "k=\(acmeSecret)\n".write(to: side.appendingPathComponent("b.txt"), atomically: true, encoding: .utf8)
+    #expect(try run("git", ["add", "b.txt"], in: side).status == 0)
+    let result = try runHush(["scan", "--staged", "--format", "json"], in: side)
+    #expect(try findings(result).map { $0["file"] as? String } == ["b.txt"])
+    #expect(try runHush(["scan", "--staged"], in: repo.url).status == 0)
+    #expect(try runHush(["hook", "install"], in: side).status == 0)
+    #expect(FileManager.default.fileExists(atPath: repo.url.appendingPathComponent(".git/hooks/pre-commit").path))
+  }
+
   @Test("binary blobs are skipped and counted")
   func binary() throws {
     let repo = try repoWithConfig()
