@@ -34,12 +34,13 @@ let package = Package(
     .target(name: "RulePack", dependencies: ["ScanEngine", "TOML"], swiftSettings: swiftSettings),
     .target(name: "GitSource", dependencies: ["Git2", "ScanEngine"], swiftSettings: swiftSettings),
     .target(name: "Reporting", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
+    .target(name: "Triage", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
 
     // MARK: - Executables
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -56,6 +57,7 @@ let package = Package(
       resources: [], swiftSettings: swiftSettings),
     .testTarget(
       name: "ReportingTests", dependencies: ["Reporting", "ScanEngine"], swiftSettings: swiftSettings),
+    .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     .testTarget(
       name: "EndToEndTests", dependencies: ["CLI", "TestSupport"], swiftSettings: swiftSettings),
   ]

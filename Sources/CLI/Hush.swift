@@ -20,14 +20,16 @@ struct Hush: AsyncParsableCommand {
       printed), 64 usage error.
       """,
     version: hushVersion,
-    subcommands: [Scan.self, Rules.self, Hook.self]
+    subcommands: [Scan.self, BaselineCommand.self, Rules.self, Hook.self]
   )
 
   /// Runs the command, mapping our errors to exit code 2 with a one-line message. ArgumentParser's
   /// own default for unknown errors is 1, which would read as "findings".
   static func main() async {
     do {
-      var command = try parseAsRoot()
+      // gitleaks' `--redact` takes an optional percentage; ArgumentParser options need a value.
+      let arguments = CommandLine.arguments.dropFirst().map { $0 == "--redact" ? "--redact=100" : $0 }
+      var command = try parseAsRoot(Array(arguments))
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
       } else {

@@ -9,7 +9,9 @@ import GitSource
 
 /// Report formats of `hush scan`.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json
+  case text, json, sarif, junit, csv
+  case gitleaksJSON = "gitleaks-json"
+  case github
 }
 
 /// A size such as `10MiB`, `512k` or `1048576`.

@@ -2,6 +2,9 @@ import ArgumentParser
 import RulePack
 import ScanEngine
 
+/// Formats of `rules list`.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
 struct Rules: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List rules, or check rule files against their examples.",
@@ -11,7 +14,7 @@ struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the rules a scan would use.")
 
     @Option(help: "Output format: text or json.")
-    var format: ReportFormat = .text
+    var format: ListFormat = .text
 
     @Option(help: "A configuration file (default: .hush/config.toml, else .gitleaks.toml, at the repository root).")
     var config: String?

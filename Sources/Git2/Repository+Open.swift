@@ -54,3 +54,14 @@ extension Repository {
   /// The common git directory (shared by linked worktrees), where hooks live by default.
   package var commonDirectory: String { String(cString: git_repository_commondir(handle)) }
 }
+
+extension Repository {
+  /// The short name of the checked-out branch, or nil when HEAD is detached.
+  package var currentBranch: String? {
+    var reference: OpaquePointer?
+    guard git_repository_head(&reference, handle) == 0, let reference else { return nil }
+    defer { git_reference_free(reference) }
+    guard git_reference_is_branch(reference) == 1, let name = git_reference_shorthand(reference) else { return nil }
+    return String(cString: name)
+  }
+}

@@ -2,22 +2,22 @@ package import ScanEngine
 
 /// Scans chunks already in memory, in parallel when there are enough of them.
 package enum ChunkScan {
-  package static func run(_ chunks: [Chunk], rules: RuleSet, workers: Int) async -> ScanOutcome {
+  package static func run(_ chunks: [Chunk], rules: RuleSet, workers: Int, explain: Bool = false) async -> ScanOutcome {
     let workers = max(1, min(workers, chunks.count))
     if workers == 1 || chunks.count < FileScan.parallelThreshold {
-      return scan(chunks, rules: rules, next: nil)
+      return scan(chunks, rules: rules, explain: explain, next: nil)
     }
     let next = WorkCounter()
     return await withTaskGroup(of: ScanOutcome.self) { group in
-      for _ in 0..<workers { group.addTask { scan(chunks, rules: rules, next: next) } }
+      for _ in 0..<workers { group.addTask { scan(chunks, rules: rules, explain: explain, next: next) } }
       var merged = ScanOutcome()
       for await part in group { merged.add(part) }
       return merged
     }
   }
 
-  private static func scan(_ chunks: [Chunk], rules: RuleSet, next: WorkCounter?) -> ScanOutcome {
-    let scanner = Scanner(rules: rules)
+  private static func scan(_ chunks: [Chunk], rules: RuleSet, explain: Bool, next: WorkCounter?) -> ScanOutcome {
+    let scanner = Scanner(rules: rules, recordsCandidates: explain)
     var outcome = ScanOutcome()
     var sequential = 0
     while true {
@@ -29,6 +29,7 @@ package enum ChunkScan {
       outcome.findings += scanner.scan(chunks[index])
     }
     outcome.diagnostics = scanner.diagnostics
+    outcome.suppressions = scanner.suppressions
     return outcome
   }
 }

@@ -7,6 +7,7 @@ package struct ScanOutcome: Sendable {
   package var stats = ScanStats()
   package var diagnostics: [ScanDiagnostic] = []
   package var errors: [SourceError] = []
+  package var suppressions: [Suppression] = []
   package init() {}
 
   package mutating func add(_ other: ScanOutcome) {
@@ -14,6 +15,7 @@ package struct ScanOutcome: Sendable {
     stats.add(other.stats)
     diagnostics += other.diagnostics
     errors += other.errors
+    suppressions += other.suppressions
   }
 
   /// Sorts everything so output is byte-identical whatever the worker count.
@@ -21,6 +23,7 @@ package struct ScanOutcome: Sendable {
     findings.sort(by: Finding.reportOrder)
     diagnostics.sort { $0.description < $1.description }
     errors.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    suppressions.sort(by: Suppression.reportOrder)
   }
 }
 
@@ -29,16 +32,16 @@ package enum FileScan {
   /// Inputs smaller than this run on the calling task: a typical pre-commit does not pay for workers.
   static let parallelThreshold = 8
 
-  package static func run(files: [FileEntry], rules: RuleSet, maxFileSize: Int, workers: Int) async -> ScanOutcome {
+  package static func run(files: [FileEntry], rules: RuleSet, maxFileSize: Int, workers: Int, explain: Bool = false) async -> ScanOutcome {
     let workers = max(1, min(workers, files.count))
     var outcome: ScanOutcome
     if workers == 1 || files.count < parallelThreshold {
-      outcome = scan(files[...], rules: rules, maxFileSize: maxFileSize, next: nil)
+      outcome = scan(files[...], rules: rules, maxFileSize: maxFileSize, explain: explain, next: nil)
     } else {
       let next = WorkCounter()
       outcome = await withTaskGroup(of: ScanOutcome.self) { group in
         for _ in 0..<workers {
-          group.addTask { scan(files[...], rules: rules, maxFileSize: maxFileSize, next: next) }
+          group.addTask { scan(files[...], rules: rules, maxFileSize: maxFileSize, explain: explain, next: next) }
         }
         var merged = ScanOutcome()
         for await part in group { merged.add(part) }
@@ -51,9 +54,9 @@ package enum FileScan {
 
   /// Scans the files handed out by `next` (or all of them, in order, when `next` is nil).
   private static func scan(
-    _ files: ArraySlice<FileEntry>, rules: RuleSet, maxFileSize: Int, next: WorkCounter?
+    _ files: ArraySlice<FileEntry>, rules: RuleSet, maxFileSize: Int, explain: Bool, next: WorkCounter?
   ) -> ScanOutcome {
-    let scanner = Scanner(rules: rules)
+    let scanner = Scanner(rules: rules, recordsCandidates: explain)
     var outcome = ScanOutcome()
     var sequential = files.startIndex
     while true {
@@ -85,6 +88,7 @@ package enum FileScan {
       }
     }
     outcome.diagnostics = scanner.diagnostics
+    outcome.suppressions = scanner.suppressions
     return outcome
   }
 }

@@ -44,7 +44,7 @@ extension GitScan {
 
     // 2. Scan each blob once per distinct path, in parallel; each worker opens its own repository.
     let gitDirectory = repository.gitDirectory
-    let work = HistoryWork(items: order, gitDirectory: gitDirectory, maxFileSize: options.maxFileSize, progress: progress)
+    let work = HistoryWork(items: order, gitDirectory: gitDirectory, maxFileSize: options.maxFileSize, explain: options.explain, progress: progress)
     let workers = max(1, min(options.workers, order.count))
     var outcome = await withTaskGroup(of: ScanOutcome.self) { group in
       for _ in 0..<workers { group.addTask { work.run(rules: rules) } }
@@ -121,6 +121,7 @@ final class HistoryWork: Sendable {
   let items: [(key: BlobAtPath, id: ObjectID)]
   let gitDirectory: String
   let maxFileSize: Int
+  let explain: Bool
   let progress: (@Sendable (HistoryProgress) -> Void)?
   private let state = Mutex(State())
 
@@ -132,7 +133,8 @@ final class HistoryWork: Sendable {
     var lastReport = 0
   }
 
-  init(items: [(key: BlobAtPath, id: ObjectID)], gitDirectory: String, maxFileSize: Int, progress: (@Sendable (HistoryProgress) -> Void)?) {
+  init(items: [(key: BlobAtPath, id: ObjectID)], gitDirectory: String, maxFileSize: Int, explain: Bool, progress: (@Sendable (HistoryProgress) -> Void)?) {
+    self.explain = explain
     self.items = items
     self.gitDirectory = gitDirectory
     self.maxFileSize = maxFileSize
@@ -146,7 +148,7 @@ final class HistoryWork: Sendable {
       outcome.errors.append(SourceError(path: Array(gitDirectory.utf8), message: error.message))
       return outcome
     }
-    let scanner = Scanner(rules: rules)
+    let scanner = Scanner(rules: rules, recordsCandidates: explain)
     var lastBlob: String?
     var lastBytes: [UInt8]?
     while true {
@@ -189,6 +191,7 @@ final class HistoryWork: Sendable {
       report(bytes: scannedBytes, findings: found)
     }
     outcome.diagnostics = scanner.diagnostics
+    outcome.suppressions = scanner.suppressions
     return outcome
   }
 

@@ -21,7 +21,7 @@ extension GitScan {
         chunks += self.chunks(from: try mergeResolutions(repository, info, diffOptions), commit: commit, skipped: &skipped)
       }
     }
-    var outcome = await ChunkScan.run(chunks, rules: rules, workers: options.workers)
+    var outcome = await ChunkScan.run(chunks, rules: rules, workers: options.workers, explain: options.explain)
     outcome.stats.add(skipped)
     outcome.finish()
     return outcome

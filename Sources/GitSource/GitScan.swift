@@ -6,10 +6,13 @@ package struct GitScanOptions: Sendable {
   package var maxFileSize: Int
   package var workers: Int
   package var pathspecs: [String]
-  package init(maxFileSize: Int, workers: Int, pathspecs: [String] = []) {
+  /// Record every dropped candidate, for `--explain`.
+  package var explain: Bool
+  package init(maxFileSize: Int, workers: Int, pathspecs: [String] = [], explain: Bool = false) {
     self.maxFileSize = maxFileSize
     self.workers = workers
     self.pathspecs = pathspecs
+    self.explain = explain
   }
 }
 
@@ -20,7 +23,7 @@ package enum GitScan {
     let changes = try repository.stagedChanges(DiffOptions(pathspecs: options.pathspecs, maxBlobSize: options.maxFileSize))
     var skipped = ScanStats()
     let chunks = chunks(from: changes, commit: nil, skipped: &skipped)
-    var outcome = await ChunkScan.run(chunks, rules: rules, workers: options.workers)
+    var outcome = await ChunkScan.run(chunks, rules: rules, workers: options.workers, explain: options.explain)
     outcome.stats.add(skipped)
     outcome.finish()
     return outcome

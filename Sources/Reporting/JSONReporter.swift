@@ -46,6 +46,9 @@ package struct JSONReporter: Reporter {
     json.int("skippedLarge", report.stats.skippedLarge)
     json.int("skippedSpecial", report.stats.skippedSpecial)
     json.int("durationMs", report.stats.durationMs)
+    json.beginObject("suppressed")
+    for (reason, count) in report.suppressedCounts { json.int(reason.rawValue, count) }
+    json.endObject()
     json.endObject()
     if let shallow = report.shallow { json.bool("shallow", shallow) }
     json.beginArray("errors")

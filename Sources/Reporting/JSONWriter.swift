@@ -22,7 +22,11 @@ struct JSONWriter {
   }
   mutating func number(_ key: String?, _ value: Double) {
     element(key)
-    // Three decimals, deterministic, no exponent.
+    bytes += Array(JSONWriter.formatted(value).utf8)
+  }
+
+  /// Three decimals, deterministic, no exponent.
+  static func formatted(_ value: Double) -> String {
     let scaled = (value * 1000).rounded()
     let whole = Int(scaled) / 1000
     let fraction = abs(Int(scaled) % 1000)
@@ -33,7 +37,7 @@ struct JSONWriter {
       while digits.hasSuffix("0") { digits.removeLast() }
       text += "." + digits
     }
-    bytes += Array(text.utf8)
+    return text
   }
   mutating func bool(_ key: String?, _ value: Bool) {
     element(key)

@@ -40,6 +40,11 @@ package struct TextReporter: Reporter {
     if stats.skippedLarge > 0 { skipped.append("\(stats.skippedLarge) over the size limit") }
     if stats.skippedSpecial > 0 { skipped.append("\(stats.skippedSpecial) symlink or special") }
     if !skipped.isEmpty { line += " · skipped " + skipped.joined(separator: ", ") }
+    let suppressed = report.suppressedCounts
+    if !suppressed.isEmpty {
+      let total = suppressed.reduce(0) { $0 + $1.count }
+      line += " · \(total) suppressed (" + suppressed.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + ")"
+    }
     if !report.errors.isEmpty { line += " · \(report.errors.count) error\(report.errors.count == 1 ? "" : "s") (partial scan)" }
     return line
   }

@@ -102,7 +102,7 @@ extension ScanConfiguration {
   }
 }
 
-func fileExists(_ path: String) -> Bool {
+package func fileExists(_ path: String) -> Bool {
   var info = stat()
   return stat(path, &info) == 0
 }

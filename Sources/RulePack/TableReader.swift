@@ -76,6 +76,8 @@ struct TableReader {
   }
 
   private func mistyped(_ key: String, _ node: TOMLNode, _ expected: String) -> RulePackError {
-    error(node.position, "'\(key)' must be \(expected), not \(node.value.typeName)")
+    let name = node.value.typeName
+    let article = name.first.map { "aeiou".contains($0) } == true ? "an" : "a"
+    return error(node.position, "'\(key)' must be \(expected), not \(article) \(name)")
   }
 }

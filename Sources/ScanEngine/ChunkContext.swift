@@ -6,6 +6,8 @@ struct ChunkContext {
 
   /// How much of a very long line a finding keeps on each side of the secret, for display.
   static let contextLimit = 160
+  /// How much of a match a finding keeps.
+  static let matchLimit = 1024
 
   init(chunk: Chunk, bytes: UnsafeBufferPointer<UInt8>) {
     self.chunk = chunk
@@ -84,7 +86,7 @@ struct ChunkContext {
       endColumn: column(at: lastByte), secretRange: secretRange, matchRange: matchRange,
       secret: Secret(secret), entropy: entropy,
       fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: lineText,
-      secretRangeInLine: inLine, commitCount: nil)
+      secretRangeInLine: inLine, match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)), commitCount: nil)
   }
 
   /// A finding for a path-only rule: the file itself is the problem.
@@ -94,6 +96,6 @@ struct ChunkContext {
       ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
       provenance: chunk.provenance, line: 1, column: 1, endLine: 1, endColumn: 1, secretRange: 0..<0,
       matchRange: 0..<0, secret: Secret([]), entropy: 0,
-      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, commitCount: nil)
+      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, match: [], commitCount: nil)
   }
 }

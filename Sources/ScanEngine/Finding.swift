@@ -22,6 +22,9 @@ package struct Finding: Sendable, Hashable {
   /// range within it, for reporters that show context.
   package var lineText: [UInt8]
   package var secretRangeInLine: Range<Int>
+  /// The bytes of the whole regex match (at most `ChunkContext.matchLimit`), for reports that carry
+  /// gitleaks' `Match`; reporters redact the secret inside it.
+  package var match: [UInt8]
   /// For history scans: how many commits introduced this same secret at this path.
   package var commitCount: Int?
 

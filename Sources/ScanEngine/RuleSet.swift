@@ -135,17 +135,16 @@ package struct RuleSet: Sendable {
     self.maxCaptureCount = maxCaptures
   }
 
-  /// Whether a global allowlist skips this path entirely (only path checks configured and one matches).
-  package func isPathAllowed(_ path: [UInt8]) -> Bool {
-    let buffer = MatchBuffer(captureCapacity: 0)
-    return isPathAllowed(path, buffer: buffer)
-  }
-
-  func isPathAllowed(_ path: [UInt8], buffer: MatchBuffer) -> Bool {
-    for allowlist in globalAllowlists where allowlist.definition.targetRules.isEmpty && allowlist.isPathOnly {
-      if Scanner.anyMatches(allowlist.paths, path, buffer: buffer) { return true }
+  /// The global allowlist (named, with the path pattern) that skips this path entirely, when one
+  /// with only path checks matches it.
+  func pathAllowlist(for path: [UInt8], buffer: MatchBuffer) -> String? {
+    for (index, allowlist) in globalAllowlists.enumerated()
+    where allowlist.definition.targetRules.isEmpty && allowlist.isPathOnly {
+      if let pattern = Scanner.firstMatch(allowlist.paths, path, buffer: buffer) {
+        return "\(Scanner.name(allowlist, index)): path '\(allowlist.definition.paths[pattern])'"
+      }
     }
-    return false
+    return nil
   }
 
   /// Removes a leading lazy, bounded preamble such as `[\w.-]{0,50}?` (optionally inside the leading

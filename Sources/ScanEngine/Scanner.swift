@@ -22,6 +22,11 @@ package final class Scanner {
   private let buffer: MatchBuffer
   /// What this scanner could not do fully (a rule that hit a resource limit), in order.
   package private(set) var diagnostics: [ScanDiagnostic] = []
+  /// Findings dropped by an allowlist, an inline marker or a vault reference; with
+  /// `recordsCandidates`, also candidates dropped for low entropy and files skipped by a path allowlist.
+  package private(set) var suppressions: [Suppression] = []
+  /// Record every dropped candidate, for `--explain`. Off by default: entropy drops are frequent.
+  package var recordsCandidates = false
 
   /// Bytes before the keyword's line (and before the keyword on a very long line) where a match may start.
   static let windowBefore = 256
@@ -33,14 +38,25 @@ package final class Scanner {
     .map { Array($0.utf8) }
   static let vaultReference = Array("hush://".utf8)
 
-  package init(rules: RuleSet, limits: MatchBuffer.Limits = MatchBuffer.Limits()) {
+  package init(rules: RuleSet, limits: MatchBuffer.Limits = MatchBuffer.Limits(), recordsCandidates: Bool = false) {
     self.rules = rules
+    self.recordsCandidates = recordsCandidates
     self.buffer = MatchBuffer(captureCapacity: rules.maxCaptureCount, limits: limits)
   }
 
   /// Scans one chunk and returns its findings in report order.
   package func scan(_ chunk: Chunk) -> [Finding] {
-    if rules.isPathAllowed(chunk.provenance.path, buffer: buffer) { return [] }
+    // Hush's own files hold fingerprints, allowlist patterns or ciphertext, never secrets to report.
+    if Scanner.isHushFile(chunk.provenance.path) { return [] }
+    if let allowlist = rules.pathAllowlist(for: chunk.provenance.path, buffer: buffer) {
+      if recordsCandidates {
+        suppressions.append(
+          Suppression(
+            reason: .pathAllowlist, detail: allowlist, ruleID: nil, path: chunk.provenance.path, line: 0, column: 0,
+            secret: nil, fingerprint: nil))
+      }
+      return []
+    }
     return chunk.bytes.withUnsafeBufferPointer { bytes in
       var context = ChunkContext(chunk: chunk, bytes: bytes)
       // Stage 2: keyword hits, by keyword.
@@ -74,6 +90,18 @@ package final class Scanner {
       findings.sort(by: Finding.reportOrder)
       return findings
     }
+  }
+
+  static let hushFiles: [[UInt8]] = [".hush/baseline.json", ".hush/config.toml", ".hush/ignore"].map { Array($0.utf8) }
+  static let hushVaults = Array(".hush/vaults/".utf8)
+
+  /// Whether `path` is `.hush/baseline.json`, `.hush/config.toml`, `.hush/ignore` or under `.hush/vaults/`.
+  static func isHushFile(_ path: [UInt8]) -> Bool {
+    func ends(with suffix: [UInt8]) -> Bool {
+      path == suffix || (path.count > suffix.count && path.suffix(suffix.count).elementsEqual(suffix) && path[path.count - suffix.count - 1] == 0x2F)
+    }
+    if hushFiles.contains(where: ends(with:)) { return true }
+    return path.starts(with: hushVaults) || path.contains(subsequence: [0x2F] + hushVaults)
   }
 
   // MARK: - Stage 3: regex in windows
@@ -155,20 +183,50 @@ package final class Scanner {
     let bytes = context.bytes
     let secret = Array(bytes[secretRange])
     let entropy = Entropy.shannon(secret)
-    if let threshold = definition.entropy, threshold > 0, entropy <= threshold { return nil }
+    func drop(_ reason: Suppression.Reason, _ detail: String) -> Finding? {
+      if reason.suppressesFinding || recordsCandidates {
+        let located = context.finding(rule, secretRange: secretRange, matchRange: match.range, secret: secret, entropy: entropy)
+        suppressions.append(Suppression(located, reason: reason, detail: detail))
+      }
+      return nil
+    }
+    if let threshold = definition.entropy, threshold > 0, entropy <= threshold {
+      return drop(.entropy, "entropy \((entropy * 100).rounded() / 100) is not above \(threshold)")
+    }
 
     let lineSpan = context.lineSpan(covering: match.range)
     let candidate = Candidate(
       secret: secret, match: Array(bytes[match.range]), line: Array(bytes[lineSpan]),
       path: context.chunk.provenance.path, commit: context.chunk.provenance.commit?.id)
-    for allowlist in rule.allowlists where allows(allowlist, candidate) { return nil }
-    for allowlist in rules.globalAllowlists
-    where allowlist.definition.targetRules.isEmpty || allowlist.definition.targetRules.contains(rule.id) {
-      if allows(allowlist, candidate) { return nil }
+    for (index, allowlist) in rule.allowlists.enumerated() {
+      if let why = allows(allowlist, candidate) {
+        return drop(.ruleAllowlist, "\(Scanner.name(allowlist, index)): \(why)")
+      }
     }
-    if Scanner.inlineMarkers.contains(where: { candidate.line.contains(subsequence: $0) }) { return nil }
-    if secret.contains(subsequence: Scanner.vaultReference) { return nil }
+    for (index, allowlist) in rules.globalAllowlists.enumerated()
+    where allowlist.definition.targetRules.isEmpty || allowlist.definition.targetRules.contains(rule.id) {
+      if let why = allows(allowlist, candidate) {
+        return drop(.globalAllowlist, "\(Scanner.name(allowlist, index)): \(why)")
+      }
+    }
+    if let marker = Scanner.inlineMarkers.first(where: { candidate.line.contains(subsequence: $0) }) {
+      return drop(.inlineMarker, Scanner.markerText(marker, in: candidate.line))
+    }
+    if secret.contains(subsequence: Scanner.vaultReference) { return drop(.vaultReference, "the value is a hush:// reference") }
     return context.finding(rule, secretRange: secretRange, matchRange: match.range, secret: secret, entropy: entropy)
+  }
+
+  static func name(_ allowlist: CompiledAllowlist, _ index: Int) -> String {
+    let description = allowlist.definition.description
+    return description.isEmpty ? "allowlist \(index + 1)" : "allowlist \(index + 1) (\(description))"
+  }
+
+  /// The marker and the reason written after it on the line, e.g. `hush:allow test key`.
+  static func markerText(_ marker: [UInt8], in line: [UInt8]) -> String {
+    var start = 0
+    while start + marker.count <= line.count, !line[start..<start + marker.count].elementsEqual(marker) { start += 1 }
+    let rest = line[min(line.count, start)...].prefix(120)
+    return String(decoding: rest, as: UTF8.self).trimmingSuffixWhitespace
   }
 
   struct Candidate {
@@ -179,16 +237,21 @@ package final class Scanner {
     var commit: String?
   }
 
-  private func allows(_ allowlist: CompiledAllowlist, _ candidate: Candidate) -> Bool {
+  /// Why `allowlist` drops the candidate (the checks that held), or nil when it does not.
+  private func allows(_ allowlist: CompiledAllowlist, _ candidate: Candidate) -> String? {
     let definition = allowlist.definition
-    var checks: [() -> Bool] = []
+    var checks: [() -> String?] = []
     if !definition.commits.isEmpty {
       checks.append {
-        guard let commit = candidate.commit else { return false }
-        return definition.commits.contains { !$0.isEmpty && commit.hasPrefix($0.lowercased()) }
+        guard let commit = candidate.commit else { return nil }
+        return definition.commits.first { !$0.isEmpty && commit.hasPrefix($0.lowercased()) }.map { "commit \($0)" }
       }
     }
-    if !allowlist.paths.isEmpty { checks.append { Scanner.anyMatches(allowlist.paths, candidate.path, buffer: self.buffer) } }
+    if !allowlist.paths.isEmpty {
+      checks.append {
+        Scanner.firstMatch(allowlist.paths, candidate.path, buffer: self.buffer).map { "path '\(definition.paths[$0])'" }
+      }
+    }
     if !allowlist.regexes.isEmpty {
       checks.append {
         let target: [UInt8]
@@ -197,33 +260,48 @@ package final class Scanner {
         case .match: target = candidate.match
         case .line: target = candidate.line
         }
-        return Scanner.anyMatches(allowlist.regexes, target, buffer: self.buffer)
+        return Scanner.firstMatch(allowlist.regexes, target, buffer: self.buffer).map {
+          "regex '\(definition.regexes[$0])' on the \(definition.regexTarget.rawValue)"
+        }
       }
     }
     if !allowlist.stopwords.isEmpty {
       checks.append {
         let lowered = candidate.secret.map(Prefilter.lower)
-        return allowlist.stopwords.contains { !$0.isEmpty && lowered.contains(subsequence: $0) }
+        return allowlist.stopwords.firstIndex { !$0.isEmpty && lowered.contains(subsequence: $0) }.map {
+          "stopword '\(definition.stopwords[$0])'"
+        }
       }
     }
-    if checks.isEmpty { return false }
+    if checks.isEmpty { return nil }
     switch definition.condition {
-    case .or: return checks.contains { $0() }
-    case .and: return checks.allSatisfy { $0() }
+    case .or:
+      for check in checks { if let why = check() { return why } }
+      return nil
+    case .and:
+      var reasons: [String] = []
+      for check in checks {
+        guard let why = check() else { return nil }
+        reasons.append(why)
+      }
+      return reasons.joined(separator: " and ")
     }
   }
 
-  static func anyMatches(_ patterns: [CompiledPattern], _ subject: [UInt8], buffer: MatchBuffer) -> Bool {
+  static func firstMatch(_ patterns: [CompiledPattern], _ subject: [UInt8], buffer: MatchBuffer) -> Int? {
     subject.withUnsafeBufferPointer { pointer in
-      patterns.contains { pattern in
+      patterns.firstIndex { pattern in
         // A resource limit on an allowlist pattern counts as no match: a finding is never dropped
         // because an allowlist was too expensive to evaluate.
         ((try? buffer.match(pattern, in: pointer, from: 0)) ?? nil) != nil
       }
     }
   }
-}
 
+  static func anyMatches(_ patterns: [CompiledPattern], _ subject: [UInt8], buffer: MatchBuffer) -> Bool {
+    firstMatch(patterns, subject, buffer: buffer) != nil
+  }
+}
 extension Array where Element == UInt8 {
   /// Whether `needle` occurs in the array (naive search; needles here are short).
   package func contains(subsequence needle: [UInt8]) -> Bool {
@@ -236,5 +314,13 @@ extension Array where Element == UInt8 {
       index += 1
     }
     return false
+  }
+}
+
+extension String {
+  var trimmingSuffixWhitespace: String {
+    var text = self
+    while let last = text.last, last.isWhitespace { text.removeLast() }
+    return text
   }
 }

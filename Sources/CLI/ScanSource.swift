@@ -1,0 +1,188 @@
+import ArgumentParser
+import Git2
+import GitSource
+import Reporting
+import RulePack
+import ScanEngine
+import Triage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What to scan, and with which rules: shared by `scan` and `baseline`.
+struct ScanSource: ParsableArguments {
+  @Argument(help: "Files and directories to scan (default: the current directory); with --staged, pathspecs after --.")
+  var paths: [String] = []
+
+  @Flag(help: "Scan standard input instead of files.")
+  var stdin = false
+
+  @Option(help: "The file name to report for standard input (path-based rules and allowlists use it).")
+  var stdinName = "stdin"
+
+  @Flag(help: "Scan the staged change (index against HEAD), for the pre-commit hook. Paths after -- limit it.")
+  var staged = false
+
+  @Option(help: "Scan the commits in a range such as origin/main..HEAD (added lines, each commit against its first parent).")
+  var range: String?
+
+  @Flag(help: "Scan the whole history of every ref (each unique blob once).")
+  var history = false
+
+  @Option(help: "With --history: only the history of this ref.")
+  var branch: String?
+
+  @Option(help: "A rule or configuration file in gitleaks' schema (default: .hush/config.toml, else .gitleaks.toml, at the repository root).")
+  var config: String?
+
+  @Option(help: "Worker threads (default: all cores).")
+  var threads: Int = ProcessInfoLite.activeProcessorCount
+
+  @Option(help: "Skip files larger than this, counting them (e.g. 10MiB, 512k).")
+  var maxFileSize = ByteSize(bytes: 10 << 20)
+
+  @Flag(help: "Inside a git working tree, also scan ignored files.")
+  var noIgnore = false
+
+  @Flag(name: .shortAndLong, help: "No progress line.")
+  var quiet = false
+
+  func validate() throws {
+    if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    let modes = [stdin, staged, range != nil, history].filter { $0 }.count
+    if modes > 1 { throw ValidationError("choose one of --stdin, --staged, --range and --history") }
+    if stdin && !paths.isEmpty { throw ValidationError("give either --stdin or paths, not both") }
+    if (range != nil || history) && !paths.isEmpty { throw ValidationError("--range and --history scan the whole repository; paths are not accepted") }
+    if branch != nil && !history { throw ValidationError("--branch works with --history") }
+    if maxFileSize.bytes < 1 { throw ValidationError("--max-file-size must be positive") }
+  }
+
+  /// The result of running the scan this source describes.
+  struct Result {
+    var outcome: ScanOutcome
+    var shallow: Bool
+    /// The working tree's root, where `.hush/` lives (nil outside a repository: the current directory).
+    var root: String?
+    var repository: RepositoryInfo?
+  }
+
+  func scan(explain: Bool) async throws -> Result {
+    let started = monotonicMilliseconds()
+    let gitMode = staged || range != nil || history
+    var repository: Repository?
+    if gitMode {
+      do { repository = try Repository.openFromEnvironment() } catch {
+        throw OperationalError("\(error)")
+      }
+    }
+    let root = repository?.workdir ?? repositoryRoot()
+    let configuration: ScanConfiguration
+    let rules: RuleSet
+    do {
+      configuration = try ScanConfiguration.load(explicit: config, root: root)
+      rules = try RuleSet(rules: configuration.rules, globalAllowlists: configuration.allowlists)
+    } catch {
+      throw OperationalError("\(error)")
+    }
+    for warning in configuration.warnings { printWarning(warning) }
+
+    var outcome: ScanOutcome
+    var shallow = false
+    if let repository {
+      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain)
+      do {
+        if staged {
+          outcome = try await GitScan.staged(repository, rules: rules, options: options)
+        } else if let range {
+          outcome = try await GitScan.range(repository, range, rules: rules, options: options)
+        } else {
+          shallow = repository.isShallow
+          let showProgress = !quiet && isTerminal(2)
+          let handler: (@Sendable (HistoryProgress) -> Void)? = showProgress ? printProgress : nil
+          outcome = try await GitScan.history(repository, branch: branch, rules: rules, options: options, progress: handler)
+          if showProgress { writeAll(2, Array("\r\u{1B}[K".utf8)) }
+        }
+      } catch {
+        throw OperationalError("\(error)")
+      }
+      if shallow { printWarning("this is a shallow clone: history was scanned as far as it goes") }
+    } else if stdin {
+      outcome = try scanStandardInput(rules: rules, explain: explain)
+    } else {
+      let listing = WorktreeLister.list(paths: paths.isEmpty ? ["."] : paths, respectIgnore: !noIgnore)
+      outcome = await FileScan.run(files: listing.files, rules: rules, maxFileSize: maxFileSize.bytes, workers: threads, explain: explain)
+      outcome.errors += listing.errors
+      outcome.stats.skippedSpecial += listing.skippedSpecial
+      outcome.finish()
+    }
+    outcome.stats.durationMs = monotonicMilliseconds() - started
+    let info = (repository ?? (try? Repository.discover(from: "."))?.flatMap { $0 }).flatMap(repositoryInfo)
+    return Result(outcome: outcome, shallow: shallow, root: root, repository: info)
+  }
+
+  private func scanStandardInput(rules: RuleSet, explain: Bool) throws -> ScanOutcome {
+    var outcome = ScanOutcome()
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OperationalError("cannot read standard input: \(String(cString: strerror(errno)))")
+      }
+      if count == 0 { break }
+      bytes += buffer[0..<count]
+      if bytes.count > maxFileSize.bytes {
+        throw OperationalError("standard input is larger than --max-file-size (\(maxFileSize.bytes) bytes); raise the limit to scan it")
+      }
+    }
+    if Chunk.isBinary(bytes) {
+      outcome.stats.skippedBinary = 1
+      return outcome
+    }
+    let scanner = Scanner(rules: rules, recordsCandidates: explain)
+    outcome.findings = scanner.scan(Chunk(bytes: bytes, provenance: Provenance(path: Array(stdinName.utf8))))
+    outcome.diagnostics = scanner.diagnostics
+    outcome.suppressions = scanner.suppressions
+    outcome.stats.filesScanned = 1
+    outcome.stats.bytesScanned = bytes.count
+    return outcome
+  }
+}
+
+/// The remote URL, HEAD commit and branch, for SARIF's versionControlProvenance.
+func repositoryInfo(_ repository: Repository) -> RepositoryInfo? {
+  guard let remote = (try? repository.configString("remote.origin.url")) ?? nil, !remote.isEmpty else { return nil }
+  let revision = repository.isHeadUnborn ? nil : (try? repository.resolveCommit("HEAD"))?.description
+  return RepositoryInfo(uri: sarifURI(remote), revision: revision, branch: repository.currentBranch)
+}
+
+/// `git@host:owner/repo.git` as `https://host/owner/repo`; SARIF wants an absolute URI.
+func sarifURI(_ remote: String) -> String {
+  var uri = remote
+  if !uri.contains("://"), let at = uri.firstIndex(of: "@"), let colon = uri[at...].firstIndex(of: ":") {
+    uri = "https://" + uri[uri.index(after: at)..<colon] + "/" + uri[uri.index(after: colon)...]
+  }
+  if uri.hasSuffix(".git") { uri.removeLast(4) }
+  if !uri.contains("://") { uri = "file://" + uri }
+  return uri
+}
+
+/// A one-line status on stderr (a terminal), rewritten in place.
+@Sendable func printProgress(_ progress: HistoryProgress) {
+  let megabytes = Double(progress.bytesDone) / 1_000_000
+  let text = "\r\u{1B}[Kscanning history: \(progress.blobsDone)/\(progress.blobsTotal) objects, \((megabytes * 10).rounded() / 10) MB, \(progress.findings) findings"
+  writeAll(2, Array(text.utf8))
+}
+
+/// The root of the git working tree holding the current directory, if any.
+func repositoryRoot() -> String? {
+  (try? GitRepositoryRoot.find(from: ".")) ?? nil
+}
+
+enum ProcessInfoLite {
+  static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
