@@ -64,7 +64,7 @@ struct TriageOptions: ParsableArguments {
     do {
       let ignorePath = base + ".hush/ignore"
       if fileExists(ignorePath) {
-        let ignore = try IgnoreFile.load(path: ignorePath, today: Day.today())
+        let ignore = try IgnoreFile.load(path: ignorePath, name: ".hush/ignore", today: Day.today())
         notes += ignore.expired
         let (reported, suppressed) = ignore.filter(outcome.findings)
         outcome.findings = reported
@@ -81,7 +81,7 @@ struct TriageOptions: ParsableArguments {
       let baselinePath = baseline ?? base + ".hush/baseline.json"
       if baseline != nil || fileExists(baselinePath) {
         let loaded = try Baseline.load(path: baselinePath)
-        let (reported, suppressed) = loaded.filter(outcome.findings, file: baselinePath)
+        let (reported, suppressed) = loaded.filter(outcome.findings, file: baseline ?? ".hush/baseline.json")
         outcome.findings = reported
         outcome.suppressions += suppressed
       }

@@ -44,11 +44,12 @@ package struct IgnoreFile: Sendable {
   /// Entries past their expiry date, as messages naming the line.
   package var expired: [String]
 
-  package static func load(path: String, today: Day) throws(TriageError) -> IgnoreFile {
+  /// Reads `path`; messages call the file `name` (default: the path).
+  package static func load(path: String, name: String? = nil, today: Day) throws(TriageError) -> IgnoreFile {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw TriageError(file: path, message: "cannot read")
+      throw TriageError(file: name ?? path, message: "cannot read")
     }
-    return try parse(String(decoding: data, as: UTF8.self), file: path, today: today)
+    return try parse(String(decoding: data, as: UTF8.self), file: name ?? path, today: today)
   }
 
   package static func parse(_ text: String, file: String, today: Day) throws(TriageError) -> IgnoreFile {
