@@ -3,6 +3,8 @@ struct ChunkContext {
   let chunk: Chunk
   let bytes: UnsafeBufferPointer<UInt8>
   private var lineStarts: [Int]?
+  /// The last column computed, so successive findings on one long line do not recount from its start.
+  private var columnCursor: (lineStart: Int, offset: Int, column: Int)?
 
   /// How much of a very long line a finding keeps on each side of the secret, for display.
   static let contextLimit = 160
@@ -60,8 +62,14 @@ struct ChunkContext {
   /// 1-based column of `offset` on its line, counting characters (UTF-8 lead bytes), not bytes.
   private mutating func column(at offset: Int) -> Int {
     let start = starts()[lineIndex(at: offset)]
+    var from = start
     var column = 1
-    for index in start..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+    if let cursor = columnCursor, cursor.lineStart == start, cursor.offset <= offset {
+      from = cursor.offset
+      column = cursor.column
+    }
+    for index in from..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+    columnCursor = (start, offset, column)
     return column
   }
 

@@ -137,9 +137,10 @@ package struct RuleSet: Sendable {
 
   /// The global allowlist (named, with the path pattern) that skips this path entirely, when one
   /// with only path checks matches it.
-  func pathAllowlist(for path: [UInt8], buffer: MatchBuffer) -> String? {
-    for (index, allowlist) in globalAllowlists.enumerated()
-    where allowlist.definition.targetRules.isEmpty && allowlist.isPathOnly {
+  func pathAllowlist(for path: [UInt8], rule: String? = nil, buffer: MatchBuffer) -> String? {
+    for (index, allowlist) in globalAllowlists.enumerated() where allowlist.isPathOnly {
+      let targets = allowlist.definition.targetRules
+      guard rule.map({ targets.contains($0) }) ?? targets.isEmpty else { continue }
       if let pattern = Scanner.firstMatch(allowlist.paths, path, buffer: buffer) {
         return "\(Scanner.name(allowlist, index)): path '\(allowlist.definition.paths[pattern])'"
       }

@@ -32,6 +32,9 @@ package final class Scanner {
   static let windowBefore = 256
   /// How far from a keyword, on a very long line, a match may start.
   static let windowReach = 4096
+  /// How much of a long line, each side of a match, allowlists (`regexTarget = "line"`) and inline
+  /// markers look at.
+  static let lineContextLimit = 2048
 
   /// Markers that suppress findings on their line: ours, and those of tools users migrate from.
   static let inlineMarkers: [[UInt8]] = ["hush:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret"]
@@ -72,6 +75,16 @@ package final class Scanner {
       for ruleIndex in armed.sorted() {
         let rule = rules.rules[ruleIndex]
         if let gate = rule.pathPattern, !Scanner.anyMatches([gate], chunk.provenance.path, buffer: buffer) {
+          continue
+        }
+        // A global allowlist aimed at this rule that only checks paths skips the rule on this file.
+        if let allowlist = rules.pathAllowlist(for: chunk.provenance.path, rule: rule.id, buffer: buffer) {
+          if recordsCandidates {
+            suppressions.append(
+              Suppression(
+                reason: .pathAllowlist, detail: allowlist, ruleID: rule.id, path: chunk.provenance.path, line: 0,
+                column: 0, secret: nil, fingerprint: nil))
+          }
           continue
         }
         guard let pattern = rule.pattern else {
@@ -194,7 +207,11 @@ package final class Scanner {
       return drop(.entropy, "entropy \((entropy * 100).rounded() / 100) is not above \(threshold)")
     }
 
-    let lineSpan = context.lineSpan(covering: match.range)
+    // The "line" allowlists and inline markers see is the match's lines, cut to `lineContextLimit`
+    // bytes each side of the match: on a 5 MB minified line, every candidate re-reading the whole line
+    // would make the scan quadratic.
+    let fullSpan = context.lineSpan(covering: match.range)
+    let lineSpan = max(fullSpan.lowerBound, match.range.lowerBound - Scanner.lineContextLimit)..<min(fullSpan.upperBound, match.range.upperBound + Scanner.lineContextLimit)
     let candidate = Candidate(
       secret: secret, match: Array(bytes[match.range]), line: Array(bytes[lineSpan]),
       path: context.chunk.provenance.path, commit: context.chunk.provenance.commit?.id)
