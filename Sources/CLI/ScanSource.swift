@@ -50,6 +50,9 @@ struct ScanSource: ParsableArguments {
   @Flag(name: .shortAndLong, help: "No progress line.")
   var quiet = false
 
+  @Flag(help: "With --history: do not read or write the incremental cache in .git/hush/.")
+  var noCache = false
+
   func validate() throws {
     if threads < 1 { throw ValidationError("--threads must be at least 1") }
     let modes = [stdin, staged, range != nil, history].filter { $0 }.count
@@ -92,7 +95,8 @@ struct ScanSource: ParsableArguments {
     var outcome: ScanOutcome
     var shallow = false
     if let repository {
-      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain)
+      let cacheKey = noCache ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
+      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain, cacheKey: cacheKey)
       do {
         if staged {
           outcome = try await GitScan.staged(repository, rules: rules, options: options)

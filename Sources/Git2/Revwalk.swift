@@ -64,7 +64,7 @@ extension Repository {
   }
 
   /// The commits every ref points to (refs that name no commit are skipped), and a detached HEAD.
-  func refTips() throws(GitError) -> [ObjectID] {
+  package func refTips() throws(GitError) -> [ObjectID] {
     var names = git_strarray()
     try check(git_reference_list(&names, handle), "git_reference_list")
     defer { git_strarray_dispose(&names) }

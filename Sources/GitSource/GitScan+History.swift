@@ -19,6 +19,25 @@ extension GitScan {
     progress: (@Sendable (HistoryProgress) -> Void)? = nil
   ) async throws(GitError) -> ScanOutcome {
     let start: Repository.WalkStart = try branch.map { (name) throws(GitError) in .commits([try repository.resolveCommit(name)]) } ?? .allRefs
+    // The cache is not used with --explain: it keeps findings, not every dropped candidate.
+    let cache = options.explain ? nil : options.cacheKey.map { HistoryCache(commonDirectory: repository.commonDirectory, key: $0) }
+    let cached = cache?.load()
+    let tips: [String]
+    switch start {
+    case .allRefs: tips = Set(try repository.refTips().map(\.description)).sorted()
+    case .commits(let ids): tips = ids.map(\.description)
+    }
+    if let cached, cached.tips == tips, cached.branch == branch {
+      var outcome = ScanOutcome()
+      outcome.findings = cached.findings
+      outcome.stats = cached.stats
+      outcome.stats.cachedBlobs = cached.stats.filesScanned + cached.stats.cachedBlobs
+      outcome.stats.filesScanned = 0
+      outcome.stats.bytesScanned = 0
+      return outcome
+    }
+    let knownClean = Set(cached?.clean ?? [])
+
     let commits = try repository.walk(start)
     var skipped = ScanStats()
 
@@ -43,6 +62,10 @@ extension GitScan {
     }
 
     // 2. Scan each blob once per distinct path, in parallel; each worker opens its own repository.
+    //    Pairs the cache knows to be clean are not read again.
+    let total = order.count
+    order.removeAll { knownClean.contains(HistoryCache.pairKey(blob: $0.key.blob, path: $0.key.path)) }
+    skipped.cachedBlobs = total - order.count
     let gitDirectory = repository.gitDirectory
     let work = HistoryWork(items: order, gitDirectory: gitDirectory, maxFileSize: options.maxFileSize, explain: options.explain, progress: progress)
     let workers = max(1, min(options.workers, order.count))
@@ -54,6 +77,7 @@ extension GitScan {
     }
     outcome.stats.add(skipped)
 
+    let rawFindings = outcome.findings
     // 3. Attribute: one finding per (rule, secret, path), at its oldest introducing commit.
     var groups: [FindingKey: (finding: Finding, commits: Set<Int>, first: Int)] = [:]
     for finding in outcome.findings {
@@ -79,6 +103,23 @@ extension GitScan {
       return finding
     }
     outcome.finish()
+
+    if let cache {
+      // Clean: scanned pairs with no finding, in a file that read without error.
+      let withFindings = Set(rawFindings.map { HistoryCache.pairKey(blob: $0.provenance.blob ?? "", path: $0.provenance.path) })
+      let failed = Set(outcome.errors.map(\.path))
+      var clean = knownClean
+      for item in order where !failed.contains(item.key.path) {
+        let key = HistoryCache.pairKey(blob: item.key.blob, path: item.key.path)
+        if !withFindings.contains(key) { clean.insert(key) }
+      }
+      if outcome.errors.isEmpty {
+        cache.store(
+          HistoryCache.Contents(
+            version: 1, key: cache.key, branch: branch, tips: tips, clean: clean.sorted(), findings: outcome.findings,
+            stats: outcome.stats, shallow: repository.isShallow))
+      }
+    }
     return outcome
   }
 

@@ -8,11 +8,14 @@ package struct GitScanOptions: Sendable {
   package var pathspecs: [String]
   /// Record every dropped candidate, for `--explain`.
   package var explain: Bool
-  package init(maxFileSize: Int, workers: Int, pathspecs: [String] = [], explain: Bool = false) {
+  /// Identifies the rules and settings for the history scan's incremental cache; nil disables it.
+  package var cacheKey: String?
+  package init(maxFileSize: Int, workers: Int, pathspecs: [String] = [], explain: Bool = false, cacheKey: String? = nil) {
     self.maxFileSize = maxFileSize
     self.workers = workers
     self.pathspecs = pathspecs
     self.explain = explain
+    self.cacheKey = cacheKey
   }
 }
 

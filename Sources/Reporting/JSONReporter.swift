@@ -45,6 +45,7 @@ package struct JSONReporter: Reporter {
     json.int("skippedBinary", report.stats.skippedBinary)
     json.int("skippedLarge", report.stats.skippedLarge)
     json.int("skippedSpecial", report.stats.skippedSpecial)
+    json.int("cachedBlobs", report.stats.cachedBlobs)
     json.int("durationMs", report.stats.durationMs)
     json.beginObject("suppressed")
     for (reason, count) in report.suppressedCounts { json.int(reason.rawValue, count) }

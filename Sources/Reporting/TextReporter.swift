@@ -40,6 +40,7 @@ package struct TextReporter: Reporter {
     if stats.skippedLarge > 0 { skipped.append("\(stats.skippedLarge) over the size limit") }
     if stats.skippedSpecial > 0 { skipped.append("\(stats.skippedSpecial) symlink or special") }
     if !skipped.isEmpty { line += " · skipped " + skipped.joined(separator: ", ") }
+    if stats.cachedBlobs > 0 { line += " · \(stats.cachedBlobs) known clean from the cache" }
     let suppressed = report.suppressedCounts
     if !suppressed.isEmpty {
       let total = suppressed.reduce(0) { $0 + $1.count }

@@ -106,3 +106,19 @@ package func fileExists(_ path: String) -> Bool {
   var info = stat()
   return stat(path, &info) == 0
 }
+
+extension ScanConfiguration {
+  /// A digest of every rule and allowlist, for caches that must be invalidated when rules change.
+  package var digest: String {
+    var hasher = SHA256()
+    for rule in rules {
+      hasher.update(Array(BuiltinRules.literal(rule).utf8))
+      hasher.update([0x0A])
+    }
+    for allowlist in allowlists {
+      hasher.update(Array(BuiltinRules.literal(allowlist).utf8))
+      hasher.update([0x0A])
+    }
+    return hasher.finalize().hexString
+  }
+}

@@ -7,9 +7,9 @@
 #endif
 
 /// Where a chunk's bytes came from. Paths are bytes: file names need not be UTF-8.
-package struct Provenance: Sendable, Hashable {
+package struct Provenance: Sendable, Hashable, Codable {
   /// The commit a chunk was read from, for git scans.
-  package struct Commit: Sendable, Hashable {
+  package struct Commit: Sendable, Hashable, Codable {
     package var id: String
     package var author: String
     package var email: String

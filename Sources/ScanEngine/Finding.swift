@@ -1,5 +1,5 @@
 /// One reportable secret, located in its chunk.
-package struct Finding: Sendable, Hashable {
+package struct Finding: Sendable, Hashable, Codable {
   package var ruleID: String
   package var ruleDescription: String
   package var tags: [String]

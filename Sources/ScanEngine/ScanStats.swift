@@ -1,5 +1,5 @@
 /// What a scan covered, for the closing summary and the report's `stats`.
-package struct ScanStats: Sendable, Equatable {
+package struct ScanStats: Sendable, Equatable, Codable {
   package var filesScanned = 0
   package var bytesScanned = 0
   /// Files with a NUL byte in their first 8 KiB.
@@ -9,6 +9,8 @@ package struct ScanStats: Sendable, Equatable {
   /// Symlinks and special files, which are never followed.
   package var skippedSpecial = 0
   package var durationMs = 0
+  /// Blobs a history scan did not read because the incremental cache knew them to be clean.
+  package var cachedBlobs = 0
   package init() {}
 
   package mutating func add(_ other: ScanStats) {
@@ -17,5 +19,6 @@ package struct ScanStats: Sendable, Equatable {
     skippedBinary += other.skippedBinary
     skippedLarge += other.skippedLarge
     skippedSpecial += other.skippedSpecial
+    cachedBlobs += other.cachedBlobs
   }
 }

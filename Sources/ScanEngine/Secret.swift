@@ -1,5 +1,5 @@
 /// The bytes of a found secret. `description` is redacted, so interpolating a `Secret` never prints it.
-package struct Secret: Sendable, Hashable, CustomStringConvertible {
+package struct Secret: Sendable, Hashable, Codable, CustomStringConvertible {
   package var bytes: [UInt8]
   package init(_ bytes: [UInt8]) { self.bytes = bytes }
 

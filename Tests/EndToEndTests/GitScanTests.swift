@@ -353,3 +353,91 @@ let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6"
     #expect(result.stderr.contains("partial clone"))
   }
 }
+
+@Suite struct HistoryCacheTests {
+  func stats(_ result: ToolResult) throws -> [String: Any] {
+    try #require((try jsonObject(result.stdoutBytes))["stats"] as? [String: Any])
+  }
+
+  func repository() throws -> TempRepo {
+    let repo = try TempRepo()
+    try repo.write(".hush/config.toml", acmeConfig)
+    try repo.write("a.txt", "k=\(acmeSecret)\n")
+    try repo.write("clean.txt", "nothing here\n")
+    try repo.commitAll("first")
+    return repo
+  }
+
+  @Test("a second run with no new commits answers from the cache with the same findings")
+  func hit() throws {
+    let repo = try repository()
+    let first = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    let second = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    #expect(first.status == 1 && second.status == 1)
+    #expect(try findings(first).map { $0["fingerprint"] as? String } == findings(second).map { $0["fingerprint"] as? String })
+    #expect(try stats(first)["cachedBlobs"] as? Int == 0)
+    #expect((try stats(second)["cachedBlobs"] as? Int ?? 0) > 0)
+    let attributes = try FileManager.default.attributesOfItem(atPath: repo.url.appendingPathComponent(".git/hush/history-cache.json").path)
+    #expect(attributes[.posixPermissions] as? Int == 0o600)
+    #expect(try runHush(["scan", "--history", "--no-cache", "--format", "json"], in: repo.url).stdout.contains("\"cachedBlobs\": 0"))
+  }
+
+  @Test("a new commit is scanned; known clean blobs are not read again")
+  func missAfterCommit() throws {
+    let repo = try repository()
+    _ = try runHush(["scan", "--history"], in: repo.url)
+    try repo.write("b.txt", "k=\(otherSecret)\n")
+    try repo.commitAll("second")
+    let result = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    #expect(Set(try findings(result).compactMap { $0["file"] as? String }) == ["a.txt", "b.txt"])
+    #expect((try stats(result)["cachedBlobs"] as? Int ?? 0) >= 1)
+  }
+
+  @Test("changing the rules invalidates the cache")
+  func ruleChange() throws {
+    let repo = try repository()
+    try repo.write("other.txt", "zz_token_0123456789abcdef\n")
+    try repo.commitAll("more")
+    _ = try runHush(["scan", "--history"], in: repo.url)
+    try repo.write(".hush/config.toml", acmeConfig + "\n[[rules]]\nid = \"zz-token\"\nregex = '''zz_token_[0-9a-f]{16}'''\nkeywords = [\"zz_token_\"]\n")
+    let result = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    #expect(try findings(result).contains { $0["rule"] as? String == "zz-token" })
+    #expect(try stats(result)["cachedBlobs"] as? Int == 0)
+  }
+
+  @Test("a corrupt cache is discarded, never trusted")
+  func corrupt() throws {
+    let repo = try repository()
+    _ = try runHush(["scan", "--history"], in: repo.url)
+    let path = repo.url.appendingPathComponent(".git/hush/history-cache.json")
+    try Data("{\"version\": 1, \"key\": \"x\", garbage".utf8).write(to: path)
+    let result = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    #expect(result.status == 1)
+    #expect(try findings(result).count == 1)
+    // A well-formed cache claiming everything is clean, under another key, is ignored too.
+    try Data("{\"version\":1,\"key\":\"forged\",\"tips\":[],\"clean\":[],\"findings\":[],\"shallow\":false,\"stats\":{\"filesScanned\":0,\"bytesScanned\":0,\"skippedBinary\":0,\"skippedLarge\":0,\"skippedSpecial\":0,\"durationMs\":0,\"cachedBlobs\":0}}".utf8).write(to: path)
+    #expect(try findings(try runHush(["scan", "--history", "--format", "json"], in: repo.url)).count == 1)
+  }
+
+  @Test("two concurrent scans both succeed and leave a usable cache")
+  func concurrent() throws {
+    let repo = try repository()
+    for index in 0..<30 { try repo.write("f\(index).txt", "line \(index)\n") }
+    try repo.commitAll("files")
+    let results = try [0, 1].map { _ -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: hushBinary())
+      process.arguments = ["scan", "--history", "--quiet"]
+      process.currentDirectoryURL = repo.url
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      return process
+    }
+    for process in results { process.waitUntilExit() }
+    #expect(results.allSatisfy { $0.terminationStatus == 1 })
+    let after = try runHush(["scan", "--history", "--format", "json"], in: repo.url)
+    #expect(try findings(after).count == 1)
+    #expect((try stats(after)["cachedBlobs"] as? Int ?? 0) > 0)
+  }
+}
