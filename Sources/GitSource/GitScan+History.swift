@@ -46,10 +46,12 @@ extension GitScan {
     var order: [(key: BlobAtPath, id: ObjectID)] = []
     var infos: [CommitInfo] = []
     infos.reserveCapacity(commits.count)
-    for (index, id) in commits.enumerated() {
-      let info = try repository.commit(id)
+    // Tree comparisons of different commits are independent: run them on all workers, each with its
+    // own repository handle, then merge in commit order so attribution stays oldest-first.
+    let perCommit = try await introductionsByCommit(commits, gitDirectory: repository.gitDirectory, workers: options.workers)
+    for (index, (info, entries)) in perCommit.enumerated() {
       infos.append(info)
-      for entry in try introducedBlobs(repository, info) {
+      for entry in entries {
         switch entry.mode {
         case 0o160000: skipped.skippedSpecial += 1; continue  // submodule
         case 0o120000: continue  // a symlink's blob is its target path, not content
@@ -121,6 +123,51 @@ extension GitScan {
       }
     }
     return outcome
+  }
+
+  typealias Introduced = [(path: [UInt8], blob: ObjectID, mode: UInt32)]
+
+  /// Each commit's info and introduced blobs, in `commits` order, computed on `workers` threads.
+  static func introductionsByCommit(_ commits: [ObjectID], gitDirectory: String, workers: Int) async throws(GitError) -> [(CommitInfo, Introduced)] {
+    let counter = WorkCounter()
+    let results: [Result<[(Int, CommitInfo, Introduced)], GitError>] = await withTaskGroup(of: Result<[(Int, CommitInfo, Introduced)], GitError>.self) { group in
+      for _ in 0..<max(1, min(workers, commits.count)) {
+        group.addTask {
+          do {
+            let repository = try Repository.open(at: gitDirectory)
+            var done: [(Int, CommitInfo, Introduced)] = []
+            while true {
+              let index = counter.take()
+              guard index < commits.count else { break }
+              let info = try repository.commit(commits[index])
+              done.append((index, info, try introducedBlobs(repository, info)))
+            }
+            return .success(done)
+          } catch let error as GitError {
+            return .failure(error)
+          } catch {
+            return .failure(GitError(function: "history", code: -1, message: "\(error)"))
+          }
+        }
+      }
+      var all: [Result<[(Int, CommitInfo, Introduced)], GitError>] = []
+      for await part in group { all.append(part) }
+      return all
+    }
+    var slots = [(CommitInfo, Introduced)?](repeating: nil, count: commits.count)
+    for result in results {
+      switch result {
+      case .success(let items): for (index, info, entries) in items { slots[index] = (info, entries) }
+      case .failure(let error): throw error
+      }
+    }
+    var ordered: [(CommitInfo, Introduced)] = []
+    ordered.reserveCapacity(slots.count)
+    for (index, slot) in slots.enumerated() {
+      guard let slot else { throw GitError(function: "history", code: -1, message: "commit \(commits[index]) was not read") }
+      ordered.append(slot)
+    }
+    return ordered
   }
 
   /// The blobs a commit brings in: against its parent, or for a merge only those that differ from
