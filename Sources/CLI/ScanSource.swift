@@ -86,7 +86,11 @@ struct ScanSource: ParsableArguments {
     let rules: RuleSet
     do {
       configuration = try ScanConfiguration.load(explicit: config, root: root)
-      rules = try RuleSet(rules: configuration.rules, globalAllowlists: configuration.allowlists)
+      // The built-in pack alone is known to compile (the test suite compiles it), so its regexes
+      // compile on first use; anything from a configuration file is checked up front.
+      rules = try RuleSet(
+        rules: configuration.rules, globalAllowlists: configuration.allowlists,
+        compileEagerly: configuration.sources != ScanConfiguration.builtin.sources)
     } catch {
       throw OperationalError("\(error)")
     }
@@ -95,7 +99,8 @@ struct ScanSource: ParsableArguments {
     var outcome: ScanOutcome
     var shallow = false
     if let repository {
-      let cacheKey = noCache ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
+      // Only history scans use the cache; hashing the rule pack costs a pre-commit scan milliseconds.
+      let cacheKey = noCache || !history ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
       let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain, cacheKey: cacheKey)
       do {
         if staged {

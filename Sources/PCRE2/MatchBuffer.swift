@@ -23,10 +23,10 @@ package final class MatchBuffer {
     }
   }
 
-  private let matchData: OpaquePointer
+  private var matchData: OpaquePointer
   private let context: OpaquePointer
   private let jitStack: OpaquePointer?
-  private let capacity: Int
+  private var capacity: Int
 
   /// - Parameter captureCapacity: the largest `captureCount` of the patterns this buffer will run.
   package init(captureCapacity: Int, limits: Limits = Limits()) {
@@ -59,6 +59,15 @@ package final class MatchBuffer {
     startLimit: Int? = nil
   ) throws(PCRE2Error) -> Match? {
     guard start <= subject.count else { return nil }
+    if pattern.captureCount + 1 > capacity {
+      // A pattern compiled after this buffer was made may have more groups: grow the match data.
+      guard let bigger = pcre2_match_data_create_8(UInt32(pattern.captureCount + 1), nil) else {
+        fatalError("pcre2: out of memory creating match data")
+      }
+      pcre2_match_data_free_8(matchData)
+      matchData = bigger
+      capacity = pattern.captureCount + 1
+    }
     pcre2_set_offset_limit_8(context, startLimit ?? cpcre2_unset())
     // An empty subject has no base address; PCRE2 accepts any non-null pointer with length 0.
     let empty: [UInt8] = [0]

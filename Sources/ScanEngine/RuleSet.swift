@@ -42,14 +42,15 @@ package struct CompiledAllowlist: Sendable {
 /// A compiled rule: its definition and its JIT-compiled patterns.
 package struct Rule: Sendable {
   package var definition: RuleDefinition
-  let pattern: CompiledPattern?
+  let pattern: LazyPattern?
   let pathPattern: CompiledPattern?
   let allowlists: [CompiledAllowlist]
   package var id: String { definition.id }
 }
 
 /// Compiled rules plus the keyword prefilter that arms them. Immutable and shared by all workers;
-/// every pattern is compiled (and JIT-compiled) before any worker sees it.
+/// every pattern is compiled (and JIT-compiled) before any worker sees it, or, for the built-in pack,
+/// on first use under a lock (`LazyPattern`).
 package struct RuleSet: Sendable {
   package let rules: [Rule]
   let globalAllowlists: [CompiledAllowlist]
@@ -62,9 +63,12 @@ package struct RuleSet: Sendable {
   let keywordsByRule: [[Int]]
   let maxCaptureCount: Int
 
-  package init(rules definitions: [RuleDefinition], globalAllowlists: [AllowlistDefinition] = [])
-    throws(RuleSetError)
-  {
+  /// - Parameter compileEagerly: compile every regex now, reporting the first that does not compile.
+  ///   Pass false only for rules already known to compile (the built-in pack, which the test suite
+  ///   compiles): their regexes then compile on first use.
+  package init(
+    rules definitions: [RuleDefinition], globalAllowlists: [AllowlistDefinition] = [], compileEagerly: Bool = true
+  ) throws(RuleSetError) {
     var rules: [Rule] = []
     var seen: Set<String> = []
     var maxCaptures = 0
@@ -75,18 +79,23 @@ package struct RuleSet: Sendable {
       guard definition.regex != nil || definition.path != nil else {
         throw RuleSetError(ruleID: definition.id, message: "needs a 'regex' or a 'path'")
       }
-      var pattern: CompiledPattern?
-      if let source = definition.regex {
-        do { pattern = try CompiledPattern(RuleSet.strippingLazyPreamble(source)) } catch {
-          throw RuleSetError(ruleID: definition.id, message: "\(error)")
+      var pattern: LazyPattern?
+      if let raw = definition.regex {
+        let source = RuleSet.strippingLazyPreamble(raw)
+        var compiled: CompiledPattern?
+        if compileEagerly {
+          do { compiled = try CompiledPattern(source) } catch {
+            throw RuleSetError(ruleID: definition.id, message: "\(error)")
+          }
+          maxCaptures = max(maxCaptures, compiled?.captureCount ?? 0)
+          if definition.secretGroup > (compiled?.captureCount ?? 0) {
+            throw RuleSetError(
+              ruleID: definition.id,
+              message:
+                "secretGroup \(definition.secretGroup) but the regex has \(compiled?.captureCount ?? 0) capture groups")
+          }
         }
-        maxCaptures = max(maxCaptures, pattern?.captureCount ?? 0)
-        if definition.secretGroup > (pattern?.captureCount ?? 0) {
-          throw RuleSetError(
-            ruleID: definition.id,
-            message:
-              "secretGroup \(definition.secretGroup) but the regex has \(pattern?.captureCount ?? 0) capture groups")
-        }
+        pattern = LazyPattern(source: source, compiled: compiled)
       }
       var pathPattern: CompiledPattern?
       if let source = definition.path {

@@ -21,14 +21,22 @@ package struct SHA256: Sendable {
   package init() {}
 
   package mutating func update(_ bytes: some Sequence<UInt8>) {
-    for byte in bytes {
-      pending.append(byte)
-      length &+= 1
-      if pending.count == 64 {
-        compress(pending)
-        pending.removeAll(keepingCapacity: true)
-      }
+    var input = Array(bytes)
+    length &+= UInt64(input.count)
+    if !pending.isEmpty {
+      let take = min(64 - pending.count, input.count)
+      pending += input[..<take]
+      input.removeFirst(take)
+      guard pending.count == 64 else { return }
+      compress(pending)
+      pending.removeAll(keepingCapacity: true)
     }
+    var offset = 0
+    while offset + 64 <= input.count {
+      compress(Array(input[offset..<offset + 64]))
+      offset += 64
+    }
+    pending += input[offset...]
   }
 
   package mutating func finalize() -> [UInt8] {

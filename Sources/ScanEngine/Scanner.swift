@@ -87,10 +87,11 @@ package final class Scanner {
           }
           continue
         }
-        guard let pattern = rule.pattern else {
+        guard let lazy = rule.pattern else {
           findings.append(context.pathFinding(rule))
           continue
         }
+        guard let pattern = lazy.get() else { continue }
         let windows: [Range<Int>]
         if rules.keywordsByRule[ruleIndex].isEmpty {
           windows = [0..<bytes.count]

@@ -75,5 +75,5 @@ struct ExampleCase: CustomTestStringConvertible, Sendable {
 }
 
 extension Rule {
-  var isJITCompiled: Bool { pattern?.isJITCompiled ?? false }
+  var isJITCompiled: Bool { pattern?.get()?.isJITCompiled ?? false }
 }

@@ -122,6 +122,16 @@ import Testing
     #expect(scanner.diagnostics.first?.message.contains("match limit") == true)
   }
 
+  @Test("a lazily compiled rule set compiles a regex on first use and finds the same secrets")
+  func lazyCompilation() throws {
+    let set = try RuleSet(rules: [acme, RuleDefinition(id: "never-used", regex: "(a)(b)(c)(d)(e)(f)", keywords: ["zzz"])], compileEagerly: false)
+    #expect(set.rules.allSatisfy { $0.pattern?.isCompiled == false })
+    let found = Scanner(rules: set).scan(Chunk(bytes: Array("k=\(acmeSecret)".utf8), provenance: Provenance(path: Array("f".utf8))))
+    #expect(found.map(\.secret.revealed) == [acmeSecret])
+    #expect(set.rules[0].pattern?.isCompiled == true)
+    #expect(set.rules[1].pattern?.isCompiled == false)
+  }
+
   @Test("a leading lazy preamble is stripped, keeping inline flags and groups")
   func preamble() {
     #expect(RuleSet.strippingLazyPreamble(#"(?i)[\w.-]{0,50}?(?:secret)(x)"#) == #"(?i)(?:secret)(x)"#)
