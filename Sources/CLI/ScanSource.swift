@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Git2
 import GitSource
 import Reporting
@@ -35,6 +36,9 @@ struct ScanSource: ParsableArguments {
   @Option(help: "With --history: only the history of this ref.")
   var branch: String?
 
+  @Option(help: "With --history: scan every repository listed in this file (one path a line, # comments), a few at a time, into one report.")
+  var repos: String?
+
   @Option(help: "A rule or configuration file in gitleaks' schema (default: .hush/config.toml, else .gitleaks.toml, at the repository root).")
   var config: String?
 
@@ -60,6 +64,7 @@ struct ScanSource: ParsableArguments {
     if stdin && !paths.isEmpty { throw ValidationError("give either --stdin or paths, not both") }
     if (range != nil || history) && !paths.isEmpty { throw ValidationError("--range and --history scan the whole repository; paths are not accepted") }
     if branch != nil && !history { throw ValidationError("--branch works with --history") }
+    if repos != nil && !history { throw ValidationError("--repos works with --history") }
     if maxFileSize.bytes < 1 { throw ValidationError("--max-file-size must be positive") }
   }
 
@@ -73,6 +78,7 @@ struct ScanSource: ParsableArguments {
   }
 
   func scan(explain: Bool) async throws -> Result {
+    if let repos { return try await scanRepositories(listedIn: repos, explain: explain) }
     let started = monotonicMilliseconds()
     let gitMode = staged || range != nil || history
     var repository: Repository?
@@ -130,6 +136,65 @@ struct ScanSource: ParsableArguments {
     outcome.stats.durationMs = monotonicMilliseconds() - started
     let info = (repository ?? (try? Repository.discover(from: "."))?.flatMap { $0 }).flatMap(repositoryInfo)
     return Result(outcome: outcome, shallow: shallow, root: root, repository: info)
+  }
+
+  /// `--history --repos FILE`: each repository's history with its own configuration, a few
+  /// repositories at a time, merged into one report whose paths start with the repository's name.
+  private func scanRepositories(listedIn file: String, explain: Bool) async throws -> Result {
+    let started = monotonicMilliseconds()
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw OperationalError("cannot read the repository list '\(file)'; give a file with one repository path a line")
+    }
+    let paths = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    let concurrent = max(1, min(paths.count, (threads + 1) / 2))
+    let workersEach = max(1, threads / concurrent)
+    let counter = WorkCounter()
+    let parts = await withTaskGroup(of: [(Int, ScanOutcome)].self) { group in
+      for _ in 0..<concurrent {
+        group.addTask {
+          var done: [(Int, ScanOutcome)] = []
+          while true {
+            let index = counter.take()
+            guard index < paths.count else { break }
+            done.append((index, await scanOne(paths[index], workers: workersEach, explain: explain)))
+          }
+          return done
+        }
+      }
+      var all: [(Int, ScanOutcome)] = []
+      for await part in group { all += part }
+      return all.sorted { $0.0 < $1.0 }
+    }
+    var outcome = ScanOutcome()
+    for (_, part) in parts { outcome.add(part) }
+    outcome.finish()
+    outcome.stats.durationMs = monotonicMilliseconds() - started
+    return Result(outcome: outcome, shallow: false, root: nil, repository: nil)
+  }
+
+  /// One repository of `--repos`: its failures are recorded, never thrown, so the others still run.
+  private func scanOne(_ path: String, workers: Int, explain: Bool) async -> ScanOutcome {
+    var outcome = ScanOutcome()
+    let name = Array((path.split(separator: "/").last.map(String.init) ?? path).utf8)
+    do {
+      let repository = try Repository.open(at: path)
+      let configuration = try ScanConfiguration.load(explicit: config, root: repository.workdir)
+      let rules = try RuleSet(
+        rules: configuration.rules, globalAllowlists: configuration.allowlists,
+        compileEagerly: configuration.sources != ScanConfiguration.builtin.sources)
+      let cacheKey = noCache ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
+      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: workers, explain: explain, cacheKey: cacheKey)
+      outcome = try await GitScan.history(repository, branch: branch, rules: rules, options: options)
+    } catch {
+      outcome.errors.append(SourceError(path: Array(path.utf8), message: "\(error)"))
+      return outcome
+    }
+    for index in outcome.findings.indices {
+      outcome.findings[index].provenance.path = name + [0x2F] + outcome.findings[index].provenance.path
+    }
+    for index in outcome.errors.indices { outcome.errors[index].path = name + [0x2F] + outcome.errors[index].path }
+    return outcome
   }
 
   private func scanStandardInput(rules: RuleSet, explain: Bool) throws -> ScanOutcome {

@@ -94,9 +94,10 @@ package enum FileScan {
 }
 
 /// Hands out increasing indices to workers.
-final class WorkCounter: Sendable {
+package final class WorkCounter: Sendable {
   private let value = Mutex(0)
-  func take() -> Int {
+  package init() {}
+  package func take() -> Int {
     value.withLock { current in
       defer { current += 1 }
       return current

@@ -441,3 +441,29 @@ let otherSecret = "acme_0fake9d8e7c6b5a4f3e2d1c0b9a8f7e6"
     #expect((try stats(after)["cachedBlobs"] as? Int ?? 0) > 0)
   }
 }
+
+@Suite struct ManyRepositoriesTests {
+  @Test("--repos scans each listed repository's history into one report; a missing one is an error, the others still run")
+  func repos() throws {
+    let one = try TempRepo()
+    try one.write(".hush/config.toml", acmeConfig)
+    try one.write("a.txt", "k=\(acmeSecret)\n")
+    try one.commitAll("one")
+    let two = try TempRepo()
+    try two.write(".hush/config.toml", acmeConfig)
+    try two.write("b.txt", "k=\(otherSecret)\n")
+    try two.commitAll("two")
+    let list = try TempDirectory()
+    try list.write("repos.txt", "# audit\n\(one.url.path)\n\n\(two.url.path)\n")
+    let result = try runHush(["scan", "--history", "--repos", "repos.txt", "--format", "json"], in: list.url)
+    #expect(result.status == 1)
+    let files = try findings(result).compactMap { $0["file"] as? String }.sorted()
+    #expect(files == ["\(one.url.lastPathComponent)/a.txt", "\(two.url.lastPathComponent)/b.txt"].sorted())
+    try list.write("repos.txt", "\(one.url.path)\n/nonexistent/repo\n")
+    let partial = try runHush(["scan", "--history", "--repos", "repos.txt", "--format", "json"], in: list.url)
+    #expect(partial.status == 2)
+    #expect(try findings(partial).count == 1)
+    #expect(partial.stderr.contains("/nonexistent/repo"))
+    #expect(try runHush(["scan", "--repos", "repos.txt"], in: list.url).status == 64)
+  }
+}
