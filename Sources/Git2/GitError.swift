@@ -24,8 +24,15 @@ func check(_ rc: Int32, _ function: StaticString) throws(GitError) -> Int32 {
   throw GitError(function: "\(function)", code: rc, message: explain(message))
 }
 
-/// `git_libgit2_init` runs once per process, before any other libgit2 call.
-let libgit2Initialized: Bool = { git_libgit2_init() > 0 }()
+/// `git_libgit2_init` runs once per process, before any other libgit2 call. A history scan reads
+/// every blob once, so libgit2's object cache (256 MB by default) and its pack-file map windows
+/// (8 GB) would only grow the resident set; modest limits keep memory bounded at no cost in speed.
+let libgit2Initialized: Bool = {
+  let ok = git_libgit2_init() > 0
+  _ = cgit2_set_cache_max_size(32 << 20)
+  _ = cgit2_set_mwindow_mapped_limit(64 << 20)
+  return ok
+}()
 
 /// libgit2 1.5's messages for repository features it cannot read, turned into messages that name the
 /// feature and the fix. Hush fails closed on them: never a silent partial scan.
