@@ -19,13 +19,12 @@ struct BaselineCommand: AsyncParsableCommand {
   struct Create: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record every current finding (replaces the file).")
     @OptionGroup var source: ScanSource
-    @Option(name: .shortAndLong, help: "Baseline file (default: .hush/baseline.json at the repository root).")
-    var output: String?
+    @OptionGroup var file: BaselineFile
 
     func run() async throws {
       let result = try await source.scan(explain: false)
       try checkErrors(result.outcome)
-      let path = baselinePath(output, root: result.root)
+      let path = baselinePath(file.output, root: result.root)
       try write(Baseline(findings: result.outcome.findings), to: path)
       try markUnionMerge(path, root: result.root)
       print("recorded \(result.outcome.findings.count) finding(s) in \(path)")
@@ -35,13 +34,12 @@ struct BaselineCommand: AsyncParsableCommand {
   struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add current findings that are not in the baseline yet.")
     @OptionGroup var source: ScanSource
-    @Option(name: .shortAndLong, help: "Baseline file (default: .hush/baseline.json at the repository root).")
-    var output: String?
+    @OptionGroup var file: BaselineFile
 
     func run() async throws {
       let result = try await source.scan(explain: false)
       try checkErrors(result.outcome)
-      let path = baselinePath(output, root: result.root)
+      let path = baselinePath(file.output, root: result.root)
       var baseline = try load(path)
       let before = baseline.entries.count
       baseline.entries.formUnion(Baseline(findings: result.outcome.findings).entries)
@@ -53,13 +51,12 @@ struct BaselineCommand: AsyncParsableCommand {
   struct Prune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Drop entries whose secret the scan no longer finds.")
     @OptionGroup var source: ScanSource
-    @Option(name: .shortAndLong, help: "Baseline file (default: .hush/baseline.json at the repository root).")
-    var output: String?
+    @OptionGroup var file: BaselineFile
 
     func run() async throws {
       let result = try await source.scan(explain: false)
       try checkErrors(result.outcome)
-      let path = baselinePath(output, root: result.root)
+      let path = baselinePath(file.output, root: result.root)
       var baseline = try load(path)
       let current = Set(result.outcome.findings.map(\.fingerprint))
       let before = baseline.entries.count
@@ -68,6 +65,12 @@ struct BaselineCommand: AsyncParsableCommand {
       print("dropped \(before - baseline.entries.count) entr\(before - baseline.entries.count == 1 ? "y" : "ies") from \(path) (\(baseline.entries.count) left)")
     }
   }
+}
+
+/// The baseline file option of the `baseline` subcommands.
+struct BaselineFile: ParsableArguments {
+  @Option(name: .shortAndLong, help: "Baseline file (default: .hush/baseline.json at the repository root).")
+  var output: String?
 }
 
 /// A baseline from a partial scan would lose entries: refuse.

@@ -1,3 +1,5 @@
+internal import ScanEngine
+
 /// A minimal JSON writer that keeps keys in the order written, so reports are byte-for-byte stable.
 struct JSONWriter {
   private(set) var bytes: [UInt8] = []
@@ -80,20 +82,6 @@ struct JSONWriter {
   }
 
   static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
-    bytes.append(UInt8(ascii: "\""))
-    for unit in string.utf8 {
-      switch unit {
-      case UInt8(ascii: "\""): bytes += [0x5C, 0x22]
-      case UInt8(ascii: "\\"): bytes += [0x5C, 0x5C]
-      case 0x0A: bytes += [0x5C, UInt8(ascii: "n")]
-      case 0x0D: bytes += [0x5C, UInt8(ascii: "r")]
-      case 0x09: bytes += [0x5C, UInt8(ascii: "t")]
-      case 0..<0x20, 0x7F:
-        let hex = Array("0123456789abcdef".utf8)
-        bytes += Array("\\u00".utf8) + [hex[Int(unit >> 4)], hex[Int(unit & 0xF)]]
-      default: bytes.append(unit)
-      }
-    }
-    bytes.append(UInt8(ascii: "\""))
+    bytes += Array(JSONString.quoted(string).utf8)
   }
 }

@@ -131,17 +131,3 @@ package struct RuleChecker {
   }
 }
 
-extension String {
-  /// Every occurrence of `target` replaced (Foundation-free).
-  func replacingAll(_ target: String, with replacement: String) -> String {
-    guard !target.isEmpty else { return self }
-    var result = ""
-    var rest = self[...]
-    while let range = rest.firstRange(of: target) {
-      result += rest[..<range.lowerBound]
-      result += replacement
-      rest = rest[range.upperBound...]
-    }
-    return result + rest
-  }
-}
