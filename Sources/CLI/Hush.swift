@@ -29,6 +29,19 @@ struct Hush: AsyncParsableCommand {
     do {
       // gitleaks' `--redact` takes an optional percentage; ArgumentParser options need a value.
       let arguments = CommandLine.arguments.dropFirst().map { $0 == "--redact" ? "--redact=100" : $0 }
+      // `hush scan ...` (the pre-commit hook's call) is parsed by `Scan` alone: building the whole
+      // command tree costs several milliseconds of reflection on every commit.
+      if arguments.first == "scan", !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "--version" }) {
+        do {
+          var scan = try Scan.parse(Array(arguments.dropFirst()))
+          try await scan.run()
+        } catch let error as OperationalError {
+          throw error
+        } catch {
+          Scan.exit(withError: error)
+        }
+        return
+      }
       var command = try parseAsRoot(Array(arguments))
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
