@@ -57,6 +57,8 @@ let package = Package(
       resources: [], swiftSettings: swiftSettings),
     .testTarget(
       name: "ReportingTests", dependencies: ["Reporting", "ScanEngine"], swiftSettings: swiftSettings),
+    .testTarget(name: "Git2Tests", dependencies: ["Git2"], swiftSettings: swiftSettings),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     .testTarget(
       name: "EndToEndTests", dependencies: ["CLI", "TestSupport"], swiftSettings: swiftSettings),

@@ -29,3 +29,8 @@ package struct ObjectID: Sendable, Hashable, CustomStringConvertible, Comparable
 
   package static func < (a: ObjectID, b: ObjectID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }
+
+extension Repository {
+  /// The all-zero object id, for tests and placeholders.
+  package static func zeroID() throws -> ObjectID { ObjectID(git_oid()) }
+}
