@@ -32,7 +32,7 @@ struct Scan: AsyncParsableCommand {
     let scanReport = ScanReport(
       findings: outcome.findings, stats: outcome.stats, errors: outcome.errors.map(\.description),
       toolVersion: hushVersion, shallow: result.shallow ? true : nil, suppressions: outcome.suppressions,
-      exitCode: Int(exitCode), repository: result.repository)
+      exitCode: Int(exitCode), repository: report.format == .sarif ? result.repositoryInfo() : nil)
     try report.emit(scanReport)
     if exitCode != 0 { throw ExitCode(exitCode) }
   }

@@ -74,7 +74,12 @@ struct ScanSource: ParsableArguments {
     var shallow: Bool
     /// The working tree's root, where `.hush/` lives (nil outside a repository: the current directory).
     var root: String?
-    var repository: RepositoryInfo?
+
+    /// The remote, revision and branch of the repository scanned, for SARIF; read only when asked.
+    func repositoryInfo() -> RepositoryInfo? {
+      guard let root, let repository = (try? Repository.discover(from: root)) ?? nil else { return nil }
+      return CLI.repositoryInfo(repository)
+    }
   }
 
   func scan(explain: Bool) async throws -> Result {
@@ -134,8 +139,7 @@ struct ScanSource: ParsableArguments {
       outcome.finish()
     }
     outcome.stats.durationMs = monotonicMilliseconds() - started
-    let info = (repository ?? (try? Repository.discover(from: "."))?.flatMap { $0 }).flatMap(repositoryInfo)
-    return Result(outcome: outcome, shallow: shallow, root: root, repository: info)
+    return Result(outcome: outcome, shallow: shallow, root: root)
   }
 
   /// `--history --repos FILE`: each repository's history with its own configuration, a few
@@ -170,7 +174,7 @@ struct ScanSource: ParsableArguments {
     for (_, part) in parts { outcome.add(part) }
     outcome.finish()
     outcome.stats.durationMs = monotonicMilliseconds() - started
-    return Result(outcome: outcome, shallow: false, root: nil, repository: nil)
+    return Result(outcome: outcome, shallow: false, root: nil)
   }
 
   /// One repository of `--repos`: its failures are recorded, never thrown, so the others still run.
