@@ -52,13 +52,26 @@ struct TriageOptions: ParsableArguments {
   @Option(help: "Exit code when findings remain (default 1); suppressed findings never fail a run.")
   var exitCode: Int32 = 1
 
+  @Option(help: "Report only findings at least this sure: low (default, everything), medium, high.")
+  var minConfidence: Confidence = .low
+
   func validate() throws {
     if !(0...255).contains(exitCode) { throw ValidationError("--exit-code must be between 0 and 255") }
   }
 
   /// Applies `.hush/ignore`, `.gitleaksignore` and the baseline; returns notes for the user.
   func apply(to outcome: inout ScanOutcome, root: String?) throws -> [String] {
-    guard !noBaseline else { return [] }
+    if minConfidence > .low {
+      let kept = outcome.findings.filter { $0.confidence >= minConfidence }
+      for finding in outcome.findings where finding.confidence < minConfidence {
+        outcome.suppressions.append(Suppression(finding, reason: .belowConfidence, detail: "confidence \(finding.confidence.rawValue)"))
+      }
+      outcome.findings = kept
+    }
+    guard !noBaseline else {
+      outcome.suppressions.sort(by: Suppression.reportOrder)
+      return []
+    }
     let base = root.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
     var notes: [String] = []
     do {
@@ -155,3 +168,5 @@ enum Explanation {
     return Array(out.utf8)
   }
 }
+
+extension Confidence: ExpressibleByArgument {}

@@ -11,7 +11,7 @@ if ! command -v "$HUSH_BIN" >/dev/null 2>&1; then
   echo "hush: '$HUSH_BIN' not found on PATH; install hush (or set HUSH_BIN), or bypass once with: git commit --no-verify" >&2
   exit 1
 fi
-"$HUSH_BIN" scan --staged --quiet
+"$HUSH_BIN" scan --staged --quiet --min-confidence medium
 status=$?
 if [ "$status" -eq 1 ]; then
   cat >&2 <<'MSG'

@@ -4,7 +4,7 @@ package import ScanEngine
 package struct CSVReporter: Reporter {
   package init() {}
 
-  static let header = ["rule", "description", "file", "line", "column", "end_line", "end_column", "secret", "fingerprint", "entropy", "commit", "author", "email", "date", "tags"]
+  static let header = ["rule", "description", "file", "line", "column", "end_line", "end_column", "secret", "fingerprint", "entropy", "commit", "author", "email", "date", "tags", "confidence"]
 
   package func render(_ report: ScanReport, options: ReportOptions) -> [UInt8] {
     var out = CSVReporter.header.joined(separator: ",") + "\r\n"
@@ -14,7 +14,7 @@ package struct CSVReporter: Reporter {
         finding.ruleID, finding.ruleDescription, finding.provenance.displayPath, "\(finding.line)", "\(finding.column)",
         "\(finding.endLine)", "\(finding.endColumn)", finding.shownSecret(options), finding.fingerprint,
         JSONWriter.formatted(finding.entropy), commit?.id ?? "", commit?.author ?? "", commit?.email ?? "", commit?.date ?? "",
-        finding.tags.joined(separator: ";"),
+        finding.tags.joined(separator: ";"), finding.confidence.rawValue,
       ]
       out += fields.map(CSVReporter.field).joined(separator: ",") + "\r\n"
     }

@@ -25,6 +25,7 @@ package struct JSONReporter: Reporter {
       json.string("secret", finding.shownSecret(options))
       json.string("fingerprint", finding.fingerprint)
       json.number("entropy", finding.entropy)
+      json.string("confidence", finding.confidence.rawValue)
       json.beginArray("tags")
       for tag in finding.tags { json.string(nil, tag) }
       json.endArray()

@@ -100,7 +100,7 @@ package struct SARIFReporter: Reporter {
       json.beginObject()
       json.string("ruleId", finding.ruleID)
       json.int("ruleIndex", ruleIndex[finding.ruleID] ?? 0)
-      json.string("level", "error")
+      json.string("level", SARIFReporter.level(finding.confidence))
       json.beginObject("message")
       json.string("text", "\(finding.ruleDescription.isEmpty ? finding.ruleID : finding.ruleDescription): \(finding.shownSecret(options))")
       json.endObject()
@@ -126,6 +126,7 @@ package struct SARIFReporter: Reporter {
       json.beginObject("properties")
       json.string("secret", finding.shownSecret(options))
       json.number("entropy", finding.entropy)
+      json.string("confidence", finding.confidence.rawValue)
       if let commit = finding.provenance.commit {
         json.string("commit", commit.id)
         json.string("author", commit.author)
@@ -141,6 +142,15 @@ package struct SARIFReporter: Reporter {
     json.endArray()
     json.endObject()
     return json.bytes + [0x0A]
+  }
+
+  /// High-confidence findings are errors; generic ones warnings; those in test paths notes.
+  static func level(_ confidence: Confidence) -> String {
+    switch confidence {
+    case .high: "error"
+    case .medium: "warning"
+    case .low: "note"
+    }
   }
 
   static func pascalCase(_ id: String) -> String {

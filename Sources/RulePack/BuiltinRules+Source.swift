@@ -33,6 +33,7 @@ extension BuiltinRules {
     if let path = rule.path { parts.append("path: \(literal(path))") }
     if !rule.tags.isEmpty { parts.append("tags: \(literal(rule.tags))") }
     if !rule.allowlists.isEmpty { parts.append("allowlists: [\(rule.allowlists.map(literal).joined(separator: ", "))]") }
+    if let confidence = rule.confidence { parts.append("confidence: .\(confidence.rawValue)") }
     return "RuleDefinition(\(parts.joined(separator: ", ")))"
   }
 

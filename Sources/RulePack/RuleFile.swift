@@ -69,7 +69,7 @@ package struct RuleFile: Sendable {
   ]
   static let ruleKeys: Set<String> = [
     "id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist",
-    "allowlists", "examples", "negatives",
+    "allowlists", "examples", "negatives", "confidence",
   ]
   static let ignoredRuleKeys: Set<String> = ["required", "skipReport", "prefilter", "filter", "validate", "reportGroup"]
   static let allowlistKeys: Set<String> = [
@@ -160,11 +160,18 @@ package struct RuleFile: Sendable {
         }
       }
     }
+    var confidence: Confidence?
+    if let raw = try reader.string("confidence") {
+      guard let value = Confidence(rawValue: raw) else {
+        throw reader.error(reader.node("confidence")!.position, "\(context): 'confidence' must be \"high\", \"medium\" or \"low\"")  // the key exists: it was just read
+      }
+      confidence = value
+    }
     let definition = RuleDefinition(
       id: id, description: try reader.string("description") ?? "", regex: regex,
       secretGroup: try reader.integer("secretGroup") ?? 0, entropy: try reader.double("entropy"),
       keywords: try reader.strings("keywords").map { $0.lowercased() }, path: path,
-      tags: try reader.strings("tags"), allowlists: allowlists)
+      tags: try reader.strings("tags"), allowlists: allowlists, confidence: confidence)
     return LoadedRule(
       definition: definition, examples: examples, negatives: try reader.strings("negatives"),
       file: reader.file, line: position.line)

@@ -73,6 +73,9 @@ struct ChunkContext {
     return column
   }
 
+  /// Whether the chunk's path is a test, fixture, example or documentation path; set by the scanner.
+  var isLowConfidencePath = false
+
   mutating func finding(
     _ rule: Rule, secretRange: Range<Int>, matchRange: Range<Int>, secret: [UInt8], entropy: Double
   ) -> Finding {
@@ -94,7 +97,8 @@ struct ChunkContext {
       endColumn: column(at: lastByte), secretRange: secretRange, matchRange: matchRange,
       secret: Secret(secret), entropy: entropy,
       fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: lineText,
-      secretRangeInLine: inLine, match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)), commitCount: nil)
+      secretRangeInLine: inLine, match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)),
+      confidence: isLowConfidencePath ? rule.definition.baseConfidence.lowered : rule.definition.baseConfidence, commitCount: nil)
   }
 
   /// A finding for a path-only rule: the file itself is the problem.
@@ -104,6 +108,7 @@ struct ChunkContext {
       ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
       provenance: chunk.provenance, line: 1, column: 1, endLine: 1, endColumn: 1, secretRange: 0..<0,
       matchRange: 0..<0, secret: Secret([]), entropy: 0,
-      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, match: [], commitCount: nil)
+      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, match: [],
+      confidence: isLowConfidencePath ? rule.definition.baseConfidence.lowered : rule.definition.baseConfidence, commitCount: nil)
   }
 }

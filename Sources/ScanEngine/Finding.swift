@@ -25,6 +25,8 @@ package struct Finding: Sendable, Hashable, Codable {
   /// The bytes of the whole regex match (at most `ChunkContext.matchLimit`), for reports that carry
   /// gitleaks' `Match`; reporters redact the secret inside it.
   package var match: [UInt8]
+  /// How sure this finding is (the rule's confidence, lower in test and example paths).
+  package var confidence: Confidence = .high
   /// For history scans: how many commits introduced this same secret at this path.
   package var commitCount: Int?
 

@@ -15,12 +15,15 @@ package struct RuleDefinition: Sendable, Equatable {
   package var path: String?
   package var tags: [String]
   package var allowlists: [AllowlistDefinition]
+  /// Hush's `confidence` key; nil derives it (see `baseConfidence`).
+  package var confidence: Confidence?
 
   package init(
     id: String, description: String = "", regex: String? = nil, secretGroup: Int = 0,
     entropy: Double? = nil, keywords: [String] = [], path: String? = nil, tags: [String] = [],
-    allowlists: [AllowlistDefinition] = []
+    allowlists: [AllowlistDefinition] = [], confidence: Confidence? = nil
   ) {
+    self.confidence = confidence
     self.id = id
     self.description = description
     self.regex = regex

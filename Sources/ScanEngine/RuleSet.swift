@@ -62,6 +62,10 @@ package struct RuleSet: Sendable {
   /// Keyword indices of each rule.
   let keywordsByRule: [[Int]]
   let maxCaptureCount: Int
+  /// Paths of tests, fixtures, examples and documentation, where findings are less likely real.
+  let lowConfidencePath: CompiledPattern
+  static let lowConfidencePathSource =
+    #"(?i)(?:^|/)(?:tests?|specs?|__tests__|fixtures?|testdata|test[-_]?data|examples?|samples?|docs?|mocks?)(?:/|$)|(?:[._-](?:test|spec|example|sample)|Tests?)\.[A-Za-z0-9]+$"#
 
   /// - Parameter compileEagerly: compile every regex now, reporting the first that does not compile.
   ///   Pass false only for rules already known to compile (the built-in pack, which the test suite
@@ -142,6 +146,8 @@ package struct RuleSet: Sendable {
     self.keywordsByRule = keywordsByRule
     self.unconditionalRules = unconditional
     self.maxCaptureCount = maxCaptures
+    // A constant pattern of ours: it compiles, or the test suite fails.
+    self.lowConfidencePath = try! CompiledPattern(RuleSet.lowConfidencePathSource)
   }
 
   /// The global allowlist (named, with the path pattern) that skips this path entirely, when one

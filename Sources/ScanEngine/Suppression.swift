@@ -9,6 +9,7 @@ package struct Suppression: Sendable, Hashable {
     case baseline = "baseline"
     case ignoreEntry = "ignore entry"
     case pathAllowlist = "path allowlist"
+    case belowConfidence = "below --min-confidence"
 
     package static func < (a: Reason, b: Reason) -> Bool {
       allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!  // every case is in allCases

@@ -241,3 +241,21 @@ func dropDuration(_ text: String) -> String {
     #expect(result.stdout.hasPrefix("0."))
   }
 }
+
+@Suite struct ConfidenceCommandTests {
+  @Test("--min-confidence hides less certain findings, counts them as suppressed, and never fails on them")
+  func minConfidence() throws {
+    let dir = try TempDirectory()
+    try dir.write("hush.toml", acmeConfig + "\nconfidence = \"medium\"\n")
+    try dir.write("src/a.txt", "k=\(acmeSecret)\n")
+    try dir.write("tests/b.txt", "k=\(otherSecret)\n")
+    let all = try runHush(["scan", ".", "--config", "hush.toml", "--format", "json"], in: dir.url)
+    let levels = try findings(all).compactMap { $0["confidence"] as? String }.sorted()
+    #expect(levels == ["low", "medium"])
+    let medium = try runHush(["scan", ".", "--config", "hush.toml", "--min-confidence", "medium"], in: dir.url)
+    #expect(medium.status == 1)
+    #expect(medium.stdout.contains("1 suppressed (1 below --min-confidence)"))
+    #expect(try runHush(["scan", ".", "--config", "hush.toml", "--min-confidence", "high"], in: dir.url).status == 0)
+    #expect(try runHush(["scan", ".", "--min-confidence", "certain"], in: dir.url).status == 64)
+  }
+}

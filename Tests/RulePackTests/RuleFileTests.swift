@@ -52,7 +52,7 @@ func loadError(_ text: String) -> RulePackError? {
   @Test("unknown keys are errors with file, line and column; unsupported gitleaks keys warn")
   func unknownKeys() throws {
     let error = loadError("[[rules]]\nid = \"a\"\nregex = 'x'\n  entropyy = 3\n")
-    #expect(error?.description == "test.toml:4:3: rule 'a': unknown key 'entropyy' (expected one of: allowlist, allowlists, description, entropy, examples, id, keywords, negatives, path, regex, secretGroup, tags)")
+    #expect(error?.description == "test.toml:4:3: rule 'a': unknown key 'entropyy' (expected one of: allowlist, allowlists, confidence, description, entropy, examples, id, keywords, negatives, path, regex, secretGroup, tags)")
     let file = try parse("[[rules]]\nid = \"a\"\nregex = 'x'\nskipReport = true\n")
     #expect(file.warnings.count == 1)
     #expect(file.warnings[0].contains("test.toml:4:1"))

@@ -167,3 +167,25 @@ import Testing
     #expect(found[0].lineText.count <= 2 * 160 + acmeSecret.count)
   }
 }
+
+@Suite struct ConfidenceTests {
+  @Test("vendor rules are high, generic rules medium, and test or example paths one level lower",
+    arguments: [
+      ("src/app.py", "acme-api-token", Confidence.high), ("Tests/Fixtures/a.json", "acme-api-token", .medium),
+      ("src/app.py", "generic-password", .medium), ("spec/login_spec.rb", "generic-password", .low),
+      ("docs/setup.md", "generic-password", .low), ("src/user.test.ts", "acme-api-token", .medium),
+    ])
+  func levels(path: String, rule: String, expected: Confidence) throws {
+    var definition = acme
+    definition.id = rule
+    let found = try scan("k=\(acmeSecret)", rules: [definition], path: path)
+    #expect(found.first?.confidence == expected)
+  }
+
+  @Test("a rule's own confidence key wins over the default")
+  func explicit() throws {
+    var definition = acme
+    definition.confidence = .low
+    #expect(try scan("k=\(acmeSecret)", rules: [definition]).first?.confidence == .low)
+  }
+}
