@@ -22,12 +22,10 @@ struct BaselineCommand: AsyncParsableCommand {
     @OptionGroup var file: BaselineFile
 
     func run() async throws {
-      let result = try await source.scan(explain: false)
-      try checkErrors(result.outcome)
-      let path = baselinePath(file.output, root: result.root)
-      try write(Baseline(findings: result.outcome.findings), to: path)
-      try markUnionMerge(path, root: result.root)
-      print("recorded \(result.outcome.findings.count) finding(s) in \(path)")
+      try await changeBaseline(source, file, startEmpty: true) { baseline, findings in
+        baseline = Baseline(findings: findings)
+        return "recorded \(findings.count) finding(s)"
+      }
     }
   }
 
@@ -37,14 +35,11 @@ struct BaselineCommand: AsyncParsableCommand {
     @OptionGroup var file: BaselineFile
 
     func run() async throws {
-      let result = try await source.scan(explain: false)
-      try checkErrors(result.outcome)
-      let path = baselinePath(file.output, root: result.root)
-      var baseline = try load(path)
-      let before = baseline.entries.count
-      baseline.entries.formUnion(Baseline(findings: result.outcome.findings).entries)
-      try write(baseline, to: path)
-      print("added \(baseline.entries.count - before) finding(s) to \(path) (\(baseline.entries.count) in all)")
+      try await changeBaseline(source, file, startEmpty: false) { baseline, findings in
+        let before = baseline.entries.count
+        baseline.entries.formUnion(Baseline(findings: findings).entries)
+        return "added \(baseline.entries.count - before) finding(s) (\(baseline.entries.count) in all)"
+      }
     }
   }
 
@@ -54,31 +49,39 @@ struct BaselineCommand: AsyncParsableCommand {
     @OptionGroup var file: BaselineFile
 
     func run() async throws {
-      let result = try await source.scan(explain: false)
-      try checkErrors(result.outcome)
-      let path = baselinePath(file.output, root: result.root)
-      var baseline = try load(path)
-      let current = Set(result.outcome.findings.map(\.fingerprint))
-      let before = baseline.entries.count
-      baseline.entries = baseline.entries.filter { current.contains($0.fingerprint) }
-      try write(baseline, to: path)
-      print("dropped \(before - baseline.entries.count) entr\(before - baseline.entries.count == 1 ? "y" : "ies") from \(path) (\(baseline.entries.count) left)")
+      try await changeBaseline(source, file, startEmpty: false) { baseline, findings in
+        let current = Set(findings.map(\.fingerprint))
+        let before = baseline.entries.count
+        baseline.entries = baseline.entries.filter { current.contains($0.fingerprint) }
+        let dropped = before - baseline.entries.count
+        return "dropped \(dropped) entr\(dropped == 1 ? "y" : "ies") (\(baseline.entries.count) left)"
+      }
     }
   }
+}
+
+/// Scans, then applies `change` to the baseline (loaded, or empty for `create`) and writes it back.
+/// A partial scan would lose entries, so it writes nothing then.
+private func changeBaseline(
+  _ source: ScanSource, _ file: BaselineFile, startEmpty: Bool, _ change: (inout Baseline, [Finding]) -> String
+) async throws {
+  let result = try await source.scan(explain: false)
+  guard result.outcome.errors.isEmpty else {
+    for error in result.outcome.errors { printError(error.description) }
+    throw OperationalError("the scan was incomplete; the baseline was not written")
+  }
+  let path = baselinePath(file.output, root: result.root)
+  var baseline = startEmpty ? Baseline() : try load(path)
+  let message = change(&baseline, result.outcome.findings)
+  try write(baseline, to: path)
+  if startEmpty { try markUnionMerge(path, root: result.root) }
+  print("\(message) in \(path)")
 }
 
 /// The baseline file option of the `baseline` subcommands.
 struct BaselineFile: ParsableArguments {
   @Option(name: .shortAndLong, help: "Baseline file (default: .hush/baseline.json at the repository root).")
   var output: String?
-}
-
-/// A baseline from a partial scan would lose entries: refuse.
-private func checkErrors(_ outcome: ScanOutcome) throws {
-  guard outcome.errors.isEmpty else {
-    for error in outcome.errors { printError(error.description) }
-    throw OperationalError("the scan was incomplete; the baseline was not written")
-  }
 }
 
 private func baselinePath(_ explicit: String?, root: String?) -> String {
