@@ -88,6 +88,29 @@ extension Parser {
     }
   }
 
+  /// At a run of `delimiter` inside a multi-line string: nil when the run is content (fewer than
+  /// three; the cursor moves past it), else the finished string, of which up to two delimiters right
+  /// before the closing three are part.
+  mutating func closeMultiline(_ delimiter: UInt8, segment: Int, decoding: Bool, tooMany: String) throws(TOMLError) -> String? {
+    var run = 1
+    while run < 6 && byte(at: i + run) == delimiter { run += 1 }
+    if run < 3 {
+      i += run
+      return nil
+    }
+    if run > 5 { throw error(tooMany, at: i + 5) }
+    let contentEnd = i + run - 3
+    let result: String
+    if decoding {
+      appendScratch(segment..<contentEnd)
+      result = String(decoding: scratch, as: UTF8.self)
+    } else {
+      result = string(segment..<contentEnd)
+    }
+    i += run
+    return result
+  }
+
   /// At `"""`: a multi-line basic string.
   mutating func parseMultilineBasicString() throws(TOMLError) -> String {
     let open = i
@@ -106,25 +129,8 @@ extension Parser {
       }
       switch c {
       case quote:
-        var run = 1
-        while run < 6 && byte(at: i + run) == quote { run += 1 }
-        if run < 3 {
-          i += run
-          continue
-        }
-        if run > 5 {
-          throw error("too many quotes: at most two '\"' may come right before the closing '\"\"\"'", at: i + 5)
-        }
-        let contentEnd = i + run - 3
-        let result: String
-        if decoding {
-          appendScratch(segment..<contentEnd)
-          result = String(decoding: scratch, as: UTF8.self)
-        } else {
-          result = string(segment..<contentEnd)
-        }
-        i += run
-        return result
+        let tooMany = "too many quotes: at most two '\"' may come right before the closing '\"\"\"'"
+        if let result = try closeMultiline(quote, segment: segment, decoding: decoding, tooMany: tooMany) { return result }
       case backslash:
         if !decoding {
           scratch.removeAll(keepingCapacity: true)
@@ -201,25 +207,8 @@ extension Parser {
       }
       switch c {
       case apostrophe:
-        var run = 1
-        while run < 6 && byte(at: i + run) == apostrophe { run += 1 }
-        if run < 3 {
-          i += run
-          continue
-        }
-        if run > 5 {
-          throw error("too many quotes: at most two \"'\" may come right before the closing \"'''\"", at: i + 5)
-        }
-        let contentEnd = i + run - 3
-        let result: String
-        if decoding {
-          appendScratch(segment..<contentEnd)
-          result = String(decoding: scratch, as: UTF8.self)
-        } else {
-          result = string(segment..<contentEnd)
-        }
-        i += run
-        return result
+        let tooMany = "too many quotes: at most two \"'\" may come right before the closing \"'''\""
+        if let result = try closeMultiline(apostrophe, segment: segment, decoding: decoding, tooMany: tooMany) { return result }
       case lineFeed:
         i += 1
         line += 1
