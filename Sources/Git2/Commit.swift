@@ -36,6 +36,25 @@ package struct CommitInfo: Sendable, Hashable {
 }
 
 extension Repository {
+  /// Looks an object up, turning "not found" into a message that names the object and the likely
+  /// cause: a partial clone's missing objects, where Hush must fail closed rather than skip.
+  func lookup(
+    _ id: ObjectID, _ kind: String, _ function: StaticString,
+    _ body: (UnsafeMutablePointer<OpaquePointer?>, UnsafePointer<git_oid>) -> Int32
+  ) throws(GitError) -> OpaquePointer {
+    var oid = id.raw
+    var object: OpaquePointer?
+    let rc = body(&object, &oid)
+    if rc == GIT_ENOTFOUND.rawValue {
+      throw GitError(
+        function: "\(function)", code: rc,
+        message: "\(kind) \(id) is missing from the object database (a partial clone? fetch the objects first)")
+    }
+    try check(rc, function)
+    guard let object else { throw GitError(function: "\(function)", code: -1, message: "\(kind) \(id) not found") }
+    return object
+  }
+
   /// Reads a commit. Fails (naming the id) when the object is missing or not a commit.
   package func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
     var oid = id.raw
@@ -83,14 +102,7 @@ extension Repository {
 
   /// Reads a blob's bytes (copied out of libgit2).
   package func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
-    var oid = id.raw
-    var blob: OpaquePointer?
-    let rc = git_blob_lookup(&blob, handle, &oid)
-    if rc == GIT_ENOTFOUND.rawValue {
-      throw GitError(function: "git_blob_lookup", code: rc, message: "blob \(id) is missing from the object database (a partial clone? fetch the objects first)")
-    }
-    try check(rc, "git_blob_lookup")
-    guard let blob else { throw GitError(function: "git_blob_lookup", code: -1, message: "blob \(id) not found") }
+    let blob = try lookup(id, "blob", "git_blob_lookup") { git_blob_lookup($0, handle, $1) }
     defer { git_blob_free(blob) }
     let size = Int(git_blob_rawsize(blob))
     guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }

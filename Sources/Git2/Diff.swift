@@ -91,14 +91,7 @@ extension Repository {
   }
 
   private func treeEntries(_ id: ObjectID) throws(GitError) -> [TreeEntry] {
-    var oid = id.raw
-    var tree: OpaquePointer?
-    let rc = git_tree_lookup(&tree, handle, &oid)
-    if rc == GIT_ENOTFOUND.rawValue {
-      throw GitError(function: "git_tree_lookup", code: rc, message: "tree \(id) is missing from the object database")
-    }
-    try check(rc, "git_tree_lookup")
-    guard let tree else { return [] }
+    let tree = try lookup(id, "tree", "git_tree_lookup") { git_tree_lookup($0, handle, $1) }
     defer { git_tree_free(tree) }
     let count = git_tree_entrycount(tree)
     var entries: [TreeEntry] = []
@@ -135,13 +128,7 @@ extension Repository {
 
   private func withTree<R>(_ id: ObjectID?, _ body: (OpaquePointer?) throws(GitError) -> R) throws(GitError) -> R {
     guard let id else { return try body(nil) }
-    var oid = id.raw
-    var tree: OpaquePointer?
-    let rc = git_tree_lookup(&tree, handle, &oid)
-    if rc == GIT_ENOTFOUND.rawValue {
-      throw GitError(function: "git_tree_lookup", code: rc, message: "tree \(id) is missing from the object database")
-    }
-    try check(rc, "git_tree_lookup")
+    let tree = try lookup(id, "tree", "git_tree_lookup") { git_tree_lookup($0, handle, $1) }
     defer { git_tree_free(tree) }
     return try body(tree)
   }
