@@ -73,8 +73,15 @@ struct ChunkContext {
     return column
   }
 
-  /// Whether the chunk's path is a test, fixture, example or documentation path; set by the scanner.
-  var isLowConfidencePath = false
+  /// Whether the chunk's path is a test, fixture, example or documentation path: asked of
+  /// `checkLowConfidencePath` at the first finding only, since most chunks have none.
+  var checkLowConfidencePath: () -> Bool = { false }
+  private var lowConfidencePath: Bool?
+
+  private mutating func confidence(_ rule: Rule) -> Confidence {
+    if lowConfidencePath == nil { lowConfidencePath = checkLowConfidencePath() }
+    return lowConfidencePath == true ? rule.definition.baseConfidence.lowered : rule.definition.baseConfidence
+  }
 
   mutating func finding(
     _ rule: Rule, secretRange: Range<Int>, matchRange: Range<Int>, secret: [UInt8], entropy: Double
@@ -98,17 +105,17 @@ struct ChunkContext {
       secret: Secret(secret), entropy: entropy,
       fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: lineText,
       secretRangeInLine: inLine, match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)),
-      confidence: isLowConfidencePath ? rule.definition.baseConfidence.lowered : rule.definition.baseConfidence, commitCount: nil)
+      confidence: confidence(rule), commitCount: nil)
   }
 
   /// A finding for a path-only rule: the file itself is the problem.
-  func pathFinding(_ rule: Rule) -> Finding {
+  mutating func pathFinding(_ rule: Rule) -> Finding {
     let path = chunk.provenance.path
     return Finding(
       ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
       provenance: chunk.provenance, line: 1, column: 1, endLine: 1, endColumn: 1, secretRange: 0..<0,
       matchRange: 0..<0, secret: Secret([]), entropy: 0,
       fingerprint: Secret.fingerprint(ruleID: rule.id, secret: path), lineText: [], secretRangeInLine: 0..<0, match: [],
-      confidence: isLowConfidencePath ? rule.definition.baseConfidence.lowered : rule.definition.baseConfidence, commitCount: nil)
+      confidence: confidence(rule), commitCount: nil)
   }
 }

@@ -62,7 +62,9 @@ package final class Scanner {
     }
     return chunk.bytes.withUnsafeBufferPointer { bytes in
       var context = ChunkContext(chunk: chunk, bytes: bytes)
-      context.isLowConfidencePath = Scanner.anyMatches([rules.lowConfidencePath], chunk.provenance.path, buffer: buffer)
+      context.checkLowConfidencePath = { [rules, buffer] in
+        Scanner.anyMatches([rules.lowConfidencePath], chunk.provenance.path, buffer: buffer)
+      }
       // Stage 2: keyword hits, by keyword.
       var hitsByKeyword = [[Int]](repeating: [], count: rules.prefilter.keywords.count)
       rules.prefilter.forEachHit(in: bytes) { hit in
