@@ -26,6 +26,7 @@ package struct JSONReporter: Reporter {
       json.string("fingerprint", finding.fingerprint)
       json.number("entropy", finding.entropy)
       json.string("confidence", finding.confidence.rawValue)
+      if let decoding = finding.decoding { json.string("decoded", decoding) }
       json.beginArray("tags")
       for tag in finding.tags { json.string(nil, tag) }
       json.endArray()

@@ -14,8 +14,9 @@ package struct TextReporter: Reporter {
       if let commit = finding.provenance.commit {
         out += "    commit: \(commit.id.prefix(12)) \(TextReporter.printable(commit.author)) <\(TextReporter.printable(commit.email))> \(commit.date)\n"
       }
-      out += "    secret: \(style.red(TextReporter.printable(finding.shownSecret(options))))\n"
-      if !finding.lineText.isEmpty {
+      out += "    secret: \(style.red(TextReporter.printable(finding.shownSecret(options))))"
+      out += finding.decoding.map { " (decoded from \($0))\n" } ?? "\n"
+      if !finding.lineText.isEmpty, finding.decoding == nil {
         let range = finding.secretRangeInLine
         let before = TextReporter.printable(String(decoding: finding.lineText[..<range.lowerBound], as: UTF8.self))
         let after = TextReporter.printable(String(decoding: finding.lineText[range.upperBound...], as: UTF8.self))

@@ -86,6 +86,19 @@ struct ChunkContext {
   mutating func finding(
     _ rule: Rule, secretRange: Range<Int>, matchRange: Range<Int>, secret: [UInt8], entropy: Double
   ) -> Finding {
+    var finding = Finding(
+      ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
+      provenance: chunk.provenance, line: 0, column: 0, endLine: 0, endColumn: 0, secretRange: secretRange,
+      matchRange: matchRange, secret: Secret(secret), entropy: entropy,
+      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: [], secretRangeInLine: 0..<0,
+      match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)), confidence: confidence(rule), commitCount: nil)
+    locate(&finding, at: secretRange)
+    return finding
+  }
+
+  /// Sets a finding's lines, columns and context line to those of `secretRange` in this chunk. A
+  /// finding from decoded content is located at the encoded text it came from.
+  mutating func locate(_ finding: inout Finding, at secretRange: Range<Int>) {
     var lastByte = secretRange.upperBound - 1
     while lastByte > secretRange.lowerBound, bytes[lastByte] & 0xC0 == 0x80 { lastByte -= 1 }
     let span = lineSpan(covering: secretRange.lowerBound..<secretRange.lowerBound + 1)
@@ -96,16 +109,13 @@ struct ChunkContext {
     var to = Swift.min(span.upperBound, secretEndOnLine + ChunkContext.contextLimit)
     while to < span.upperBound, bytes[to] & 0xC0 == 0x80 { to += 1 }
     let lineText = Array(bytes[from..<to])
-    let inLine = (secretRange.lowerBound - from)..<(secretEndOnLine - from)
-    return Finding(
-      ruleID: rule.id, ruleDescription: rule.definition.description, tags: rule.definition.tags,
-      provenance: chunk.provenance, line: lineNumber(at: secretRange.lowerBound),
-      column: column(at: secretRange.lowerBound), endLine: lineNumber(at: lastByte),
-      endColumn: column(at: lastByte), secretRange: secretRange, matchRange: matchRange,
-      secret: Secret(secret), entropy: entropy,
-      fingerprint: Secret.fingerprint(ruleID: rule.id, secret: secret), lineText: lineText,
-      secretRangeInLine: inLine, match: Array(bytes[matchRange].prefix(ChunkContext.matchLimit)),
-      confidence: confidence(rule), commitCount: nil)
+    finding.line = lineNumber(at: secretRange.lowerBound)
+    finding.column = column(at: secretRange.lowerBound)
+    finding.endLine = lineNumber(at: lastByte)
+    finding.endColumn = column(at: lastByte)
+    finding.secretRange = secretRange
+    finding.lineText = Array(bytes[from..<to])
+    finding.secretRangeInLine = (secretRange.lowerBound - from)..<(secretEndOnLine - from)
   }
 
   /// A finding for a path-only rule: the file itself is the problem.

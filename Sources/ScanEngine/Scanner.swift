@@ -47,11 +47,19 @@ package final class Scanner {
     self.buffer = MatchBuffer(captureCapacity: rules.maxCaptureCount, limits: limits)
   }
 
+  /// How many times encoded content is decoded and scanned again (base64 inside base64 is 2).
+  static let decodingDepth = 2
+
   /// Scans one chunk and returns its findings in report order.
   package func scan(_ chunk: Chunk) -> [Finding] {
+    scan(chunk, depth: 0)
+  }
+
+  private func scan(_ chunk: Chunk, depth: Int) -> [Finding] {
     // Hush's own files hold fingerprints, allowlist patterns or ciphertext, never secrets to report.
-    if Scanner.isHushFile(chunk.provenance.path) { return [] }
-    if let allowlist = rules.pathAllowlist(for: chunk.provenance.path, buffer: buffer) {
+    // (Decoded content, depth > 0, shares its file's path, which passed these checks already.)
+    if depth == 0, Scanner.isHushFile(chunk.provenance.path) { return [] }
+    if depth == 0, let allowlist = rules.pathAllowlist(for: chunk.provenance.path, buffer: buffer) {
       if recordsCandidates {
         suppressions.append(
           Suppression(
@@ -104,9 +112,29 @@ package final class Scanner {
         }
         run(rule, pattern, windows: windows, context: &context, into: &findings)
       }
+      if depth < Scanner.decodingDepth { findings += decoded(in: chunk, context: &context, depth: depth) }
       findings.sort(by: Finding.reportOrder)
       return findings
     }
+  }
+
+  /// Findings inside base64 runs of the chunk that decode to text, located at the encoded run.
+  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int) -> [Finding] {
+    var findings: [Finding] = []
+    for run in Base64Segments.find(in: context.bytes) {
+      guard let text = Base64Segments.decodeText(context.bytes[run]) else { continue }
+      let inner = scan(Chunk(bytes: text, provenance: chunk.provenance), depth: depth + 1)
+      guard !inner.isEmpty else { continue }
+      let line = Array(context.bytes[context.lineSpan(covering: run)])
+      if Scanner.inlineMarkers.contains(where: { line.contains(subsequence: $0) }) { continue }
+      for var finding in inner {
+        context.locate(&finding, at: run)
+        finding.matchRange = run
+        finding.decoding = finding.decoding.map { "base64, \($0)" } ?? "base64"
+        findings.append(finding)
+      }
+    }
+    return findings
   }
 
   static let hushFiles: [[UInt8]] = [".hush/baseline.json", ".hush/config.toml", ".hush/ignore"].map { Array($0.utf8) }

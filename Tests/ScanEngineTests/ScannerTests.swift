@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ScanEngine
@@ -187,5 +188,34 @@ import Testing
     var definition = acme
     definition.confidence = .low
     #expect(try scan("k=\(acmeSecret)", rules: [definition]).first?.confidence == .low)
+  }
+}
+
+@Suite struct DecodingTests {
+  func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+  @Test("a secret inside base64 text is found, located at the encoded run")
+  func base64Secret() throws {
+    let encoded = base64("token: \(acmeSecret)\n")
+    let manifest = "apiVersion: v1\nkind: Secret\ndata:\n  config: \(encoded)\n"
+    let found = try scan(manifest, rules: [acme])
+    #expect(found.count == 1)
+    #expect(found.first?.secret.revealed == acmeSecret)
+    #expect(found.first?.decoding == "base64")
+    #expect(found.first?.line == 4)
+    #expect(found.first?.column == 11)
+  }
+
+  @Test("base64 inside base64 is decoded twice, not more")
+  func nested() throws {
+    let twice = base64("inner=" + base64("k=\(acmeSecret)"))
+    #expect(try scan("v: \(twice)", rules: [acme]).first?.decoding == "base64, base64")
+  }
+
+  @Test("binary base64 is not decoded into findings; an inline marker on the encoded line suppresses")
+  func skips() throws {
+    let binary = Data((0..<64).map { UInt8($0 * 7 % 256) }).base64EncodedString()
+    #expect(try scan("img: \(binary)", rules: [acme]).isEmpty)
+    #expect(try scan("v: \(base64("k=\(acmeSecret)")) # hush:allow", rules: [acme]).isEmpty)
   }
 }
