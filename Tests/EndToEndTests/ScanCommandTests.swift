@@ -259,3 +259,19 @@ func dropDuration(_ text: String) -> String {
     #expect(try runHush(["scan", ".", "--min-confidence", "certain"], in: dir.url).status == 64)
   }
 }
+
+@Suite struct DecodedSecretTests {
+  @Test("a token base64-encoded in a Kubernetes Secret is found, and neither form is printed")
+  func kubernetesSecret() throws {
+    let dir = try TempDirectory()
+    let encoded = Data(githubSecret.utf8).base64EncodedString()
+    try dir.write("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ndata:\n  token: \(encoded)\n")
+    let text = try runHush(["scan", "k8s"], in: dir.url)
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("k8s/secret.yaml:6:10"))
+    #expect(text.stdout.contains("(decoded from base64)"))
+    #expect(!text.stdout.contains(encoded) && !text.stdout.contains(githubSecret))
+    let json = try runHush(["scan", "k8s", "--format", "json"], in: dir.url)
+    #expect(try findings(json).first?["decoded"] as? String == "base64")
+  }
+}
