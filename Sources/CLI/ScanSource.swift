@@ -97,11 +97,7 @@ struct ScanSource: ParsableArguments {
     let rules: RuleSet
     do {
       configuration = try ScanConfiguration.load(explicit: config, root: root)
-      // The built-in pack alone is known to compile (the test suite compiles it), so its regexes
-      // compile on first use; anything from a configuration file is checked up front.
-      rules = try RuleSet(
-        rules: configuration.rules, globalAllowlists: configuration.allowlists,
-        compileEagerly: configuration.sources != ScanConfiguration.builtin.sources)
+      rules = try ruleSet(for: configuration)
     } catch {
       throw OperationalError("\(error)")
     }
@@ -111,8 +107,9 @@ struct ScanSource: ParsableArguments {
     var shallow = false
     if let repository {
       // Only history scans use the cache; hashing the rule pack costs a pre-commit scan milliseconds.
-      let cacheKey = noCache || !history ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
-      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain, cacheKey: cacheKey)
+      let options = GitScanOptions(
+        maxFileSize: maxFileSize.bytes, workers: threads, pathspecs: paths, explain: explain,
+        cacheKey: history ? cacheKey(for: configuration) : nil)
       do {
         if staged {
           outcome = try await GitScan.staged(repository, rules: rules, options: options)
@@ -184,11 +181,9 @@ struct ScanSource: ParsableArguments {
     do {
       let repository = try Repository.open(at: path)
       let configuration = try ScanConfiguration.load(explicit: config, root: repository.workdir)
-      let rules = try RuleSet(
-        rules: configuration.rules, globalAllowlists: configuration.allowlists,
-        compileEagerly: configuration.sources != ScanConfiguration.builtin.sources)
-      let cacheKey = noCache ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
-      let options = GitScanOptions(maxFileSize: maxFileSize.bytes, workers: workers, explain: explain, cacheKey: cacheKey)
+      let rules = try ruleSet(for: configuration)
+      let options = GitScanOptions(
+        maxFileSize: maxFileSize.bytes, workers: workers, explain: explain, cacheKey: cacheKey(for: configuration))
       outcome = try await GitScan.history(repository, branch: branch, rules: rules, options: options)
     } catch {
       outcome.errors.append(SourceError(path: Array(path.utf8), message: "\(error)"))
@@ -199,6 +194,19 @@ struct ScanSource: ParsableArguments {
     }
     for index in outcome.errors.indices { outcome.errors[index].path = name + [0x2F] + outcome.errors[index].path }
     return outcome
+  }
+
+  /// The built-in pack alone is known to compile (the test suite compiles it), so its regexes compile
+  /// on first use; anything from a configuration file is checked up front.
+  private func ruleSet(for configuration: ScanConfiguration) throws(RuleSetError) -> RuleSet {
+    try RuleSet(
+      rules: configuration.rules, globalAllowlists: configuration.allowlists,
+      compileEagerly: configuration.sources != ScanConfiguration.builtin.sources)
+  }
+
+  /// The history cache's key: version, size limit and every rule and allowlist; nil with --no-cache.
+  private func cacheKey(for configuration: ScanConfiguration) -> String? {
+    noCache ? nil : SHA256.hash(Array("\(hushVersion)\0\(maxFileSize.bytes)\0\(configuration.digest)".utf8)).hexString
   }
 
   private func scanStandardInput(rules: RuleSet, explain: Bool) throws -> ScanOutcome {

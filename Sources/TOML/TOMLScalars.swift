@@ -88,6 +88,19 @@ extension Parser {
     }
   }
 
+  /// At CRLF inside a multi-line string: the content so far and one LF go to `scratch`, so CRLF
+  /// becomes LF and a document reads the same whatever its line endings.
+  mutating func foldCRLF(segment: inout Int, decoding: inout Bool) throws(TOMLError) {
+    if !decoding {
+      scratch.removeAll(keepingCapacity: true)
+      decoding = true
+    }
+    appendScratch(segment..<i)
+    scratch.append(lineFeed)
+    try consumeNewline()
+    segment = i
+  }
+
   /// At a run of `delimiter` inside a multi-line string: nil when the run is content (fewer than
   /// three; the cursor moves past it), else the finished string, of which up to two delimiters right
   /// before the closing three are part.
@@ -168,15 +181,7 @@ extension Parser {
         lineStart = i
       case carriageReturn:
         guard byte(at: i + 1) == lineFeed else { throw controlCharacter(c, in: "a string (use \\r)", at: i) }
-        // CRLF becomes LF, so a document reads the same whatever its line endings.
-        if !decoding {
-          scratch.removeAll(keepingCapacity: true)
-          decoding = true
-        }
-        appendScratch(segment..<i)
-        scratch.append(lineFeed)
-        try consumeNewline()
-        segment = i
+        try foldCRLF(segment: &segment, decoding: &decoding)
       case tab:
         i += 1
       default:
@@ -215,14 +220,7 @@ extension Parser {
         lineStart = i
       case carriageReturn:
         guard byte(at: i + 1) == lineFeed else { throw controlCharacter(c, in: "a literal string", at: i) }
-        if !decoding {
-          scratch.removeAll(keepingCapacity: true)
-          decoding = true
-        }
-        appendScratch(segment..<i)
-        scratch.append(lineFeed)
-        try consumeNewline()
-        segment = i
+        try foldCRLF(segment: &segment, decoding: &decoding)
       default:
         if c >= 0x80 {
           try skipScalar()

@@ -42,16 +42,10 @@ package struct Baseline: Sendable, Equatable {
   /// Splits findings into those not in the baseline and the suppressions of those that are.
   package func filter(_ findings: [Finding], file: String) -> (reported: [Finding], suppressed: [Suppression]) {
     let known = fingerprints
-    var reported: [Finding] = []
-    var suppressed: [Suppression] = []
-    for finding in findings {
-      if known.contains(finding.fingerprint) {
-        suppressed.append(Suppression(finding, reason: .baseline, detail: "\(file): fingerprint \(finding.fingerprint)"))
-      } else {
-        reported.append(finding)
-      }
+    return partition(findings) { finding in
+      known.contains(finding.fingerprint)
+        ? Suppression(finding, reason: .baseline, detail: "\(file): fingerprint \(finding.fingerprint)") : nil
     }
-    return (reported, suppressed)
   }
 
   /// The file's bytes: deterministic, one entry per line.
@@ -95,3 +89,15 @@ package struct Baseline: Sendable, Equatable {
 }
 
 func quote(_ text: String) -> String { JSONString.quoted(text) }
+
+/// Splits findings into those still reported and the suppressions `suppression` returns for the rest.
+func partition(
+  _ findings: [Finding], _ suppression: (Finding) -> Suppression?
+) -> (reported: [Finding], suppressed: [Suppression]) {
+  var reported: [Finding] = []
+  var suppressed: [Suppression] = []
+  for finding in findings {
+    if let entry = suppression(finding) { suppressed.append(entry) } else { reported.append(finding) }
+  }
+  return (reported, suppressed)
+}

@@ -103,17 +103,12 @@ package struct IgnoreFile: Sendable {
   }
 
   package func filter(_ findings: [Finding]) -> (reported: [Finding], suppressed: [Suppression]) {
-    var reported: [Finding] = []
-    var suppressed: [Suppression] = []
-    for finding in findings {
-      if let entry = entry(for: finding) {
+    partition(findings) { finding in
+      entry(for: finding).map { entry in
         let why = entry.reason.isEmpty ? "" : " (\(entry.reason))"
-        suppressed.append(Suppression(finding, reason: .ignoreEntry, detail: "\(file):\(entry.line)\(why)"))
-      } else {
-        reported.append(finding)
+        return Suppression(finding, reason: .ignoreEntry, detail: "\(file):\(entry.line)\(why)")
       }
     }
-    return (reported, suppressed)
   }
 }
 
@@ -148,20 +143,13 @@ package struct GitleaksIgnore: Sendable {
   }
 
   package func filter(_ findings: [Finding]) -> (reported: [Finding], suppressed: [Suppression]) {
-    var reported: [Finding] = []
-    var suppressed: [Suppression] = []
-    for finding in findings {
-      let match = entries.first { entry in
+    partition(findings) { finding in
+      let matches = entries.contains { entry in
         entry.rule == finding.ruleID && entry.file == finding.provenance.displayPath && entry.line == finding.line
           && (entry.commit.map { finding.provenance.commit?.id.hasPrefix($0) ?? false } ?? true)
       }
-      if match != nil {
-        suppressed.append(Suppression(finding, reason: .ignoreEntry, detail: "\(file) (position-based entry)"))
-      } else {
-        reported.append(finding)
-      }
+      return matches ? Suppression(finding, reason: .ignoreEntry, detail: "\(file) (position-based entry)") : nil
     }
-    return (reported, suppressed)
   }
 }
 
