@@ -14,6 +14,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
   ],
   targets: [
     // MARK: - C libraries
@@ -35,12 +36,29 @@ let package = Package(
     .target(name: "GitSource", dependencies: ["Git2", "ScanEngine"], swiftSettings: swiftSettings),
     .target(name: "Reporting", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
     .target(name: "Triage", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
+    // The age v1 file format (c2sp.org/age) over swift-crypto primitives: X25519 and scrypt stanzas.
+    .target(
+      name: "Age",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings),
+    // The remediation vault (../shared/VAULT.md): records, header, identities, members, audit log.
+    .target(
+      name: "Vault",
+      dependencies: [
+        "Age",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings),
 
     // MARK: - Executables
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -60,6 +78,9 @@ let package = Package(
     .testTarget(name: "Git2Tests", dependencies: ["Git2"], swiftSettings: swiftSettings),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
+    .testTarget(name: "AgeTests", dependencies: ["Age"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "VaultTests", dependencies: ["Vault", "Age", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "EndToEndTests", dependencies: ["CLI", "TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -1,0 +1,2 @@
+// The remediation vault: see ../shared/VAULT.md.
+package import Age
