@@ -58,7 +58,7 @@ let package = Package(
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault", "TOML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

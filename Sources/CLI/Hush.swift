@@ -1,6 +1,7 @@
 // The `hush` command: ArgumentParser glue. Each subcommand parses options, calls library code, maps
 // the result to output and an exit code.
 import ArgumentParser
+import Vault
 
 #if canImport(Glibc)
   import Glibc
@@ -20,7 +21,7 @@ struct Hush: AsyncParsableCommand {
       printed), 64 usage error.
       """,
     version: hushVersion,
-    subcommands: [Scan.self, BaselineCommand.self, Rules.self, Hook.self]
+    subcommands: [Scan.self, BaselineCommand.self, Rules.self, Hook.self, VaultCommand.self]
   )
 
   /// Runs the command, mapping our errors to exit code 2 with a one-line message. ArgumentParser's
@@ -50,6 +51,10 @@ struct Hush: AsyncParsableCommand {
       }
     } catch let error as OperationalError {
       printError(error.message)
+      Glibc.exit(2)
+    } catch let error as VaultError {
+      printError(error.description)
+      if case .usage = error { Glibc.exit(64) }
       Glibc.exit(2)
     } catch {
       exit(withError: error)

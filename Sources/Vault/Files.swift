@@ -1,0 +1,160 @@
+// Durable file writes, locking, modes and test crash points for everything the vault writes.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+package enum Files {
+  package static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+  /// Reads a whole file, at most `limit` bytes (more is an error naming the limit).
+  package static func read(_ path: String, limit: Int = 16 << 20) throws(VaultError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .failed("cannot read \(path): \(errorText(errno))") }
+    defer { close(fd) }
+    var out = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .failed("cannot read \(path): \(errorText(errno))")
+      }
+      if count == 0 { break }
+      out += chunk[..<count]
+      if out.count > limit { throw .malformed(file: path, detail: "larger than \(limit) bytes") }
+    }
+    return out
+  }
+
+  package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  package static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  package static func mode(_ path: String) -> UInt32? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return UInt32(info.st_mode & 0o7777)
+  }
+
+  /// Creates `path` and its parents with `mode` (umask does not weaken it).
+  package static func makeDirectory(_ path: String, mode: UInt32 = 0o755) throws(VaultError) {
+    if isDirectory(path) { return }
+    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+      try makeDirectory(String(path[..<slash]), mode: mode)
+    }
+    if mkdir(path, mode_t(mode)) != 0 && errno != EEXIST {
+      throw .failed("cannot create directory \(path): \(errorText(errno))")
+    }
+    chmod(path, mode_t(mode))
+  }
+
+  /// Temp file beside the target (mode set before any byte), fsync, rename, fsync of the directory:
+  /// a process killed at any point leaves the old file or the new one.
+  package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(VaultError) {
+    let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+    var template = Array((directory + "/.hush-tmp-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw .failed("cannot write \(path): \(errorText(errno)); check that the directory is writable") }
+    let temporary = String(cString: template)
+    var failure: Int32 = fchmod(fd, mode_t(mode)) == 0 ? 0 : errno
+    var offset = 0
+    while failure == 0, offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      if written < 0 {
+        if errno != EINTR { failure = errno }
+      } else {
+        offset += written
+      }
+    }
+    if failure == 0, fsync(fd) != 0 { failure = errno }
+    close(fd)
+    if failure == 0 { CrashPoint.hit("write:" + (path.split(separator: "/").last.map(String.init) ?? path)) }
+    if failure == 0, rename(temporary, path) != 0 { failure = errno }
+    if failure != 0 {
+      unlink(temporary)
+      throw .failed("cannot write \(path): \(errorText(failure))")
+    }
+    syncDirectory(directory)
+  }
+
+  package static func syncDirectory(_ directory: String) {
+    let fd = open(directory, O_RDONLY | O_DIRECTORY)
+    if fd >= 0 {
+      fsync(fd)
+      close(fd)
+    }
+  }
+
+  package static func remove(_ path: String) { unlink(path) }
+
+  /// Lists regular files under `directory` recursively, as paths relative to it, sorted.
+  package static func list(_ directory: String, suffix: String) -> [String] {
+    var out: [String] = []
+    func walk(_ relative: String) {
+      let full = relative.isEmpty ? directory : directory + "/" + relative
+      guard let dir = opendir(full) else { return }
+      defer { closedir(dir) }
+      while let entry = readdir(dir) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+          $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name == "." || name == ".." || name.hasPrefix(".") { continue }
+        let child = relative.isEmpty ? name : relative + "/" + name
+        if isDirectory(directory + "/" + child) {
+          walk(child)
+        } else if name.hasSuffix(suffix) {
+          out.append(child)
+        }
+      }
+    }
+    walk("")
+    return out.sorted()
+  }
+}
+
+/// An exclusive `flock` on a lock file, released on deinit or process exit.
+package final class FileLock {
+  private let fd: Int32
+  package init(_ path: String) throws(VaultError) {
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw .failed("cannot open lock file \(path): \(Files.errorText(errno))") }
+    while flock(fd, LOCK_EX) != 0 {
+      if errno != EINTR {
+        let code = errno
+        close(fd)
+        throw .failed("cannot lock \(path): \(Files.errorText(code))")
+      }
+    }
+  }
+  deinit {
+    flock(fd, LOCK_UN)
+    close(fd)
+  }
+}
+
+/// Fault points for the crash tests: `HUSH_TEST_CRASH_AT=<step>` ends the process at that step, as a kill
+/// would. Compiled into debug builds only; a release binary ignores the variable.
+package enum CrashPoint {
+  #if DEBUG
+    nonisolated(unsafe) private static let target: String? = {
+      guard let value = getenv("HUSH_TEST_CRASH_AT") else { return nil }
+      return String(cString: value)
+    }()
+    nonisolated(unsafe) private static var counts: [String: Int] = [:]
+  #endif
+
+  /// `step` or `step#n` (the n-th time the step is reached, from 1).
+  package static func hit(_ step: String) {
+    #if DEBUG
+      guard let target else { return }
+      let count = (counts[step] ?? 0) + 1
+      counts[step] = count
+      if target == step || target == "\(step)#\(count)" { _exit(99) }
+    #endif
+  }
+}
