@@ -210,18 +210,7 @@ struct VaultRead: AsyncParsableCommand {
       throw VaultError.usage("refusing to print \(parsed) to a terminal; pass --reveal, or pipe the output")
     }
     let vault = try VaultContext(vault: options.vault, identity: options.identity).open()
-    let result: (value: SecretBytes, version: SecretVersion, record: SecretRecord)
-    do {
-      result = try vault.read(parsed)
-    } catch {
-      if let reader = vault.reader {
-        try? vault.audit.append(AuditEvent(op: "read", names: [parsed.name], result: "error"), epoch: vault.header.epoch, key: reader.key, actorKey: reader.actor)
-      }
-      throw error
-    }
-    try vault.audit.append(
-      AuditEvent(op: "read", names: [parsed.name], versions: [result.version.seq]), epoch: vault.header.epoch,
-      key: vault.reader?.key, actorKey: vault.reader?.actor)
+    let result = try vault.read(parsed)
     if json {
       var object: [String: JSONValue] = [
         "name": .string(parsed.name), "seq": .int(result.version.seq), "created": .string(result.version.created),

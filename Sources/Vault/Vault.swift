@@ -175,17 +175,35 @@ package final class Vault {
     try Files.writeAtomically(header.serialized(), to: location.headerPath, mode: 0o644)
   }
 
-  /// Resolves a reference to its value, refusing missing, deleted, unverified and conflicted secrets.
-  package func read(_ reference: SecretReference) throws(VaultError) -> (value: SecretBytes, version: SecretVersion, record: SecretRecord) {
+  /// Resolves a reference to its value, refusing missing, deleted, unverified and conflicted secrets. Every
+  /// resolution is audited (`op` is read, run or render), names and versions only.
+  package func read(_ reference: SecretReference, op: String = "read", cmd: String? = nil) throws(VaultError) -> (value: SecretBytes, version: SecretVersion, record: SecretRecord) {
     let reader = try unlock()
+    do {
+      let result = try resolve(reference, reader: reader)
+      try audit.append(AuditEvent(op: op, names: [reference.name], versions: [result.version.seq], cmd: cmd), epoch: header.epoch, key: reader.key, actorKey: reader.actor)
+      return result
+    } catch {
+      if case .audit = error { throw error }
+      try? audit.append(AuditEvent(op: op, names: [reference.name], cmd: cmd, result: "error"), epoch: header.epoch, key: reader.key, actorKey: reader.actor)
+      throw error
+    }
+  }
+
+  private func resolve(_ reference: SecretReference, reader: Reader) throws(VaultError) -> (value: SecretBytes, version: SecretVersion, record: SecretRecord) {
     guard let record = try record(reference.name) else {
       throw .failed("\(reference) names no secret in vault '\(location.name)'; see: hush vault list")
     }
+    let file = location.relative(location.secretPath(record.name))
     if record.deleted != nil && record.versions.isEmpty {
       throw .failed("\(reference) was removed from vault '\(location.name)' (\(record.deleted!.at))")
     }
     if !record.conflictedSeqs.isEmpty {
       throw .failed("\(reference) is in conflict (two versions with seq \(record.conflictedSeqs.map(String.init).joined(separator: ", "))); a reader runs: hush vault accept \(reference.name) --pick RID")
+    }
+    // A version that claims a MAC which does not verify was changed without the vault key.
+    for version in record.versions where !version.isDeposit && version.epoch == header.epoch && !record.verifies(version, key: reader.key) {
+      throw .integrity(file: file, detail: "version \(version.seq)")
     }
     let version: SecretVersion?
     switch reference.version {
@@ -203,7 +221,7 @@ package final class Vault {
     guard version.epoch == header.epoch else {
       throw .failed("\(reference) version \(version.seq) was sealed in epoch \(version.epoch), the vault is at \(header.epoch); run: hush vault rekey --resume")
     }
-    let value = try record.open(version, key: reader.key, file: location.relative(location.secretPath(record.name)))
+    let value = try record.open(version, key: reader.key, file: file)
     return (value, version, record)
   }
 
