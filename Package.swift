@@ -54,11 +54,14 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
 
+    // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
+    .target(name: "Runtime", swiftSettings: swiftSettings),
+
     // MARK: - Executables
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault", "TOML",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault", "TOML", "Runtime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -79,6 +82,7 @@ let package = Package(
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     // Vectors/ (the age testkit) is read through #filePath, not as a resource bundle.
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
     .testTarget(
       name: "AgeTests", dependencies: ["Age"], exclude: ["Vectors"], swiftSettings: swiftSettings),
     .testTarget(
