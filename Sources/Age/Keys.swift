@@ -41,7 +41,9 @@ extension Age {
     /// Errors name the line number, never the line.
     package static func parseFile(_ text: String) throws -> [X25519Identity] {
       var identities: [X25519Identity] = []
-      for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      // "\r\n" is one Character in Swift, so split on both forms of line end.
+      let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+      for (number, rawLine) in lines.enumerated() {
         var line = Substring(rawLine)
         while line.last == "\r" { line = line.dropLast() }
         line = line.drop(while: { $0 == " " || $0 == "\t" })
