@@ -75,6 +75,18 @@ func headerLine(startingWith prefix: String, in file: [UInt8]) throws -> String 
     #expect(throws: Age.AgeError.self) { try Age.X25519Identity(rawRepresentation: [1, 2, 3]) }
   }
 
+  @Test func identityNeverPrintsItsSecret() {
+    let identity = Age.X25519Identity.generate()
+    var dumped = ""
+    dump(identity, to: &dumped)
+    for text in ["\(identity)", String(reflecting: identity), dumped] {
+      #expect(!text.contains(identity.string))
+      #expect(!text.contains(identity.string.lowercased()))
+      #expect(!text.contains("\(identity.rawRepresentation)"))
+      #expect(text.contains(identity.recipient.string))
+    }
+  }
+
   @Test func identityFile() throws {
     let a = Age.X25519Identity.generate()
     let b = Age.X25519Identity.generate()
