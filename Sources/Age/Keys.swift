@@ -6,6 +6,9 @@ extension Age {
     package let rawRepresentation: [UInt8]
     private static let hrp = "age-secret-key-"
 
+    // `rawRepresentation` is a secret: keep it out of `print`, string interpolation, `dump` and test failure output.
+    // (The identity is deliberately not Equatable: compare `rawRepresentation`s in a Bool if needed.)
+
     package init(rawRepresentation: [UInt8]) throws {
       guard rawRepresentation.count == 32 else { throw AgeError.invalidKey("an X25519 identity is 32 bytes") }
       self.rawRepresentation = rawRepresentation
@@ -41,7 +44,9 @@ extension Age {
     /// Errors name the line number, never the line.
     package static func parseFile(_ text: String) throws -> [X25519Identity] {
       var identities: [X25519Identity] = []
-      for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      // "\r\n" is one Character in Swift, so split on both forms of line end.
+      let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+      for (number, rawLine) in lines.enumerated() {
         var line = Substring(rawLine)
         while line.last == "\r" { line = line.dropLast() }
         line = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -97,8 +102,8 @@ extension Age {
       let secret = try key.sharedSecretFromKeyAgreement(with: peer)
       shared = secret.withUnsafeBytes { Array($0) }
     } catch {
-      // Inputs have the right lengths, so the only failure left is the library refusing a low-order point.
-      throw AgeError.lowOrderPoint
+      // Unreachable with 32-byte inputs; mapped like every other swift-crypto error.
+      throw AgeError.integrity("X25519 failed")
     }
     var acc: UInt8 = 0
     for b in shared { acc |= b }  // no early exit: constant time in the secret
@@ -110,4 +115,14 @@ extension Age {
     var rng = SystemRandomNumberGenerator()
     return (0..<count).map { _ in rng.next() }
   }
+}
+
+extension Age.X25519Identity: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+  package var description: String { "X25519Identity(recipient: \(recipient.string), secret redacted)" }
+  package var debugDescription: String { description }
+  package var customMirror: Mirror { Mirror(self, children: ["recipient": recipient.string]) }
+}
+
+extension Age.X25519Recipient: CustomStringConvertible {
+  package var description: String { string }
 }
