@@ -129,7 +129,7 @@ import Testing
       "HUSH-SHARE-1-\(Self.vaultID)-0-\(data)", "HUSH-SHARE-1-\(Self.vaultID)-256-\(data)",
       "HUSH-SHARE-1-\(Self.vaultID)-01-\(data)", "HUSH-SHARE-1-\(Self.vaultID)-+1-\(data)",
       "HUSH-SHARE-1--1-\(data)", "HUSH-SHARE-1-\(Self.vaultID)-1-", "HUSH-SHARE-1-\(data)",
-      "HUSH-SHARE-1-\(Self.vaultID)-1-\(data.dropLast())q", "HUSH-SHARE-1-\(Self.vaultID)-1-\(otherHRP)",
+      "HUSH-SHARE-1-\(Self.vaultID)-1-\(data.dropLast())\(data.hasSuffix("q") ? "p" : "q")", "HUSH-SHARE-1-\(Self.vaultID)-1-\(otherHRP)",
       "HUSH-SHARE-1-\(Self.vaultID)-1-\(short)",
     ]
     for text in bad {
