@@ -12,12 +12,12 @@ package struct KeySources: Sendable {
   package var environment: [String: String]
   package var identityPath: String?
   /// Reads a passphrase: the TTY when there is one, else nil.
-  package var promptPassphrase: @Sendable (String) -> SecretBytes?
+  package var askHidden: @Sendable (String) -> SecretBytes?
 
-  package init(environment: [String: String], identityPath: String? = nil, promptPassphrase: @escaping @Sendable (String) -> SecretBytes? = Terminal.readHidden) {
+  package init(environment: [String: String], identityPath: String? = nil, askHidden: @escaping @Sendable (String) -> SecretBytes? = Terminal.readHidden) {
     self.environment = environment
     self.identityPath = identityPath
-    self.promptPassphrase = promptPassphrase
+    self.askHidden = askHidden
   }
 
   package var home: String { environment["HOME"] ?? "/" }
@@ -43,7 +43,7 @@ package struct KeySources: Sendable {
       Diagnostics.warn("using the passphrase from HUSH_PASSPHRASE; other processes of this user can read the environment")
       return SecretBytes(Array(value.utf8))
     }
-    guard let typed = promptPassphrase(prompt), typed.count > 0 else {
+    guard let typed = askHidden(prompt), typed.count > 0 else {
       throw .noIdentity("a passphrase is needed and there is no terminal to ask on; set HUSH_PASSPHRASE")
     }
     return typed

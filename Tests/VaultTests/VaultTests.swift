@@ -22,7 +22,7 @@ final class VaultFixture: @unchecked Sendable {
     var environment = ["HOME": directory.path + "/home", "XDG_STATE_HOME": directory.path + "/state", "XDG_CONFIG_HOME": directory.path + "/config"]
     if let identity { environment["HUSH_IDENTITY"] = identity.string }
     for (key, value) in extra { environment[key] = value }
-    return KeySources(environment: environment, promptPassphrase: { _ in nil })
+    return KeySources(environment: environment, askHidden: { _ in nil })
   }
 
   @discardableResult
