@@ -1,7 +1,6 @@
 // Finding the vault a command works on: the work tree, the vault name, the audit policy, the key sources.
 import ArgumentParser
 import Foundation
-import Git2
 import TOML
 import Vault
 
@@ -20,27 +19,36 @@ struct VaultContext {
   var location: VaultLocation
   var sources: KeySources
   var auditPolicy: AuditPolicy
-  var repository: Repository?
 
   init(vault: String?, identity: String?) throws {
     let environment = ProcessInfo.processInfo.environment
     let cwd = FileManager.default.currentDirectoryPath
+    // The work tree's top: the nearest directory above with .git (a directory, or a file naming the git
+    // directory of a linked worktree), else the nearest with .hush/. Found by hand: loading libgit2 costs
+    // more than everything else `hush run` does before starting the child.
     var root = cwd
     var gitDirectory: String?
-    repository = try? Repository.discover(from: cwd)
-    if let repository, let workdir = repository.workdir {
-      root = workdir.hasSuffix("/") ? String(workdir.dropLast()) : workdir
-      gitDirectory = repository.gitDirectory.hasSuffix("/") ? String(repository.gitDirectory.dropLast()) : repository.gitDirectory
-    } else {
-      // Outside git: the nearest directory above that has a .hush/.
-      var probe = URL(fileURLWithPath: cwd)
-      while probe.path != "/" {
-        if FileManager.default.fileExists(atPath: probe.appendingPathComponent(".hush").path) {
-          root = probe.path
-          break
+    var probe = URL(fileURLWithPath: cwd).standardizedFileURL
+    var hushRoot: String?
+    while true {
+      let git = probe.appendingPathComponent(".git").path
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: git, isDirectory: &isDirectory) {
+        root = probe.path
+        if isDirectory.boolValue {
+          gitDirectory = git
+        } else if let text = try? String(contentsOfFile: git, encoding: .utf8), text.hasPrefix("gitdir: ") {
+          let target = text.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines)
+          gitDirectory = target.hasPrefix("/") ? target : probe.appendingPathComponent(target).standardizedFileURL.path
         }
-        probe.deleteLastPathComponent()
+        break
       }
+      if hushRoot == nil, FileManager.default.fileExists(atPath: probe.appendingPathComponent(".hush").path) { hushRoot = probe.path }
+      if probe.path == "/" {
+        root = hushRoot ?? cwd
+        break
+      }
+      probe.deleteLastPathComponent()
     }
     let config = VaultContext.readConfig(root + "/.hush/config.toml")
     let name = vault ?? environment["HUSH_VAULT"].flatMap { $0.isEmpty ? nil : $0 } ?? config.defaultVault ?? "default"
