@@ -54,6 +54,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
 
+    // `hush fix`: the rewrite planner (per file type) and the journaled transaction over vault and sources.
+    .target(name: "Remediation", swiftSettings: swiftSettings),
+    .target(
+      name: "Fix",
+      dependencies: ["Remediation", "Vault", "Git2", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: swiftSettings),
     // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
     .target(name: "Runtime", swiftSettings: swiftSettings),
 
@@ -61,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "CLI",
       dependencies: [
-        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault", "TOML", "Runtime",
+        "ScanEngine", "RulePack", "GitSource", "Git2", "Reporting", "Triage", "Age", "Vault", "TOML", "Runtime", "Fix", "Remediation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

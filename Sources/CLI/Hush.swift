@@ -21,7 +21,7 @@ struct Hush: AsyncParsableCommand {
       printed), 64 usage error.
       """,
     version: hushVersion,
-    subcommands: [Scan.self, BaselineCommand.self, Rules.self, Hook.self, VaultCommand.self, Run.self, Render.self, Redact.self]
+    subcommands: [Scan.self, BaselineCommand.self, Rules.self, Hook.self, VaultCommand.self, Run.self, Render.self, Redact.self, FixCommand.self, Undo.self]
   )
 
   /// Runs the command, mapping our errors to exit code 2 with a one-line message. ArgumentParser's

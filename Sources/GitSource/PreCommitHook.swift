@@ -14,8 +14,12 @@ fi
 "$HUSH_BIN" scan --staged --quiet --min-confidence medium
 status=$?
 if [ "$status" -eq 1 ]; then
+  # With `[remediation] onCommit = "fix"` in .hush/config.toml, offer on the terminal to move the
+  # secret into the vault now; the commit stays blocked either way, so you review and commit again.
+  "$HUSH_BIN" fix --staged --hook && exit 1
   cat >&2 <<'MSG'
 hush: commit blocked: the staged change adds the secret(s) above. To proceed:
+  - move it into the vault and rewrite the code to read it at run time: hush fix --staged, or
   - remove the secret from the file and `git add` it again (and rotate it if it was real), or
   - if it is not a secret, append `hush:allow` with a reason to that line, or
   - bypass this check once with `git commit --no-verify`.

@@ -1,0 +1,312 @@
+// `hush fix` and `hush undo`: move found secrets into the vault and rewrite the code to references
+// (VAULT.md §11–12), from the pre-commit hook or by hand.
+import ArgumentParser
+import Fix
+import Foundation
+import Git2
+import Remediation
+import ScanEngine
+import TOML
+import Vault
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct FixCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fix",
+    abstract: "Move found secrets into the vault and rewrite the code to read them at run time.",
+    discussion: """
+      By default works on the staged change. Shows a diff with values masked; asks once per secret on a \
+      terminal (--yes accepts the plan). Every step is journaled in .git/hush/: a crash leaves each secret \
+      in its file or in the vault, and `hush fix --recover` or `hush undo` restores a consistent state. \
+      Exit 0 when everything found was moved, 1 when something is left to do (or a commit was blocked).
+      """)
+
+  @OptionGroup var options: VaultOptions
+  @Flag(help: "Fix the staged change (the default), and restage the result.") var staged = false
+  @Flag(help: "Fix every file in the working tree.") var all = false
+  @Argument(help: "Fix these files or directories.") var paths: [String] = []
+  @Flag(help: "Accept the plan without asking.") var yes = false
+  @Flag(help: "Show the plan and the masked diff; change nothing.") var dryRun = false
+  @Option(help: "strict (fail fast when the variable is missing) or lenient.") var style: String = "strict"
+  @Option(help: "The vault name for the secret (one secret only).") var name: String?
+  @Flag(help: "Finish or roll back an interrupted fix.") var recover = false
+  @Flag(help: "Delete the undo copies of finished fixes (they hold the old values).") var finalize = false
+  @Flag(help: .hidden) var hook = false
+
+  func run() async throws {
+    guard let style = Style(rawValue: style) else { throw ValidationError("--style must be strict or lenient") }
+    if all && !paths.isEmpty { throw ValidationError("give --all or paths, not both") }
+    if staged && (all || !paths.isEmpty) { throw ValidationError("--staged works on the index; drop --all and paths") }
+    let context = try options.context()
+    let location = context.location
+    if recover {
+      let journals = Journal.unfinished(location)
+      if journals.isEmpty { writeOut("no unfinished fix\n") }
+      for journal in journals {
+        let repository = try? Repository.openFromEnvironment()
+        for line in try FixTransaction.recover(journal, location: location, repository: repository) { writeOut("\(line)\n") }
+        writeOut("recovered fix \(journal.txid): \(journal.state)\n")
+      }
+      return
+    }
+    if finalize {
+      let removed = FixTransaction.finalize(location, all: true)
+      writeOut("deleted the undo copies of \(removed) finished fix\(removed == 1 ? "" : "es")\n")
+      return
+    }
+    if let journal = Journal.unfinished(location).first {
+      throw VaultError.failed("an earlier fix (\(journal.txid)) did not finish; run: hush fix --recover")
+    }
+    _ = FixTransaction.finalize(location, all: false)
+    let stagedMode = staged || (!all && paths.isEmpty)
+    if hook {
+      // From the pre-commit hook: act only when the repository asks for it and someone can answer.
+      guard remediationOnCommit(location) == "fix" else { throw ExitCode(3) }
+      guard let tty = Prompt.open() else {
+        Diagnostics.note("no terminal to ask on; run: hush fix --staged")
+        throw ExitCode(3)
+      }
+      try await fixAndReport(context: context, staged: true, style: style, prompt: tty)
+      return
+    }
+    let prompt = yes || dryRun ? nil : Prompt.open()
+    if !yes && !dryRun && prompt == nil {
+      try await fixAndReport(context: context, staged: stagedMode, style: style, prompt: nil, previewOnly: true)
+      return
+    }
+    try await fixAndReport(context: context, staged: stagedMode, style: style, prompt: prompt, previewOnly: dryRun)
+  }
+
+  func fixAndReport(context: VaultContext, staged: Bool, style: Style, prompt: Prompt?, previewOnly: Bool = false) async throws {
+    let location = context.location
+    var arguments = ["--quiet"]
+    if staged {
+      arguments.append("--staged")
+    } else {
+      arguments += paths.isEmpty ? [location.root] : paths
+    }
+    let source = try ScanSource.parse(arguments)
+    let result = try await source.scan(explain: false)
+    var outcome = result.outcome
+    _ = try TriageOptions.parse([]).apply(to: &outcome, root: result.root)
+    let cwd = FileManager.default.currentDirectoryPath
+    let targets = outcome.findings.map { finding -> FixTarget in
+      var path = String(decoding: finding.provenance.path, as: UTF8.self)
+      if !staged {
+        let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: cwd + "/" + path).standardizedFileURL.path
+        path = absolute.hasPrefix(location.root + "/") ? String(absolute.dropFirst(location.root.count + 1)) : absolute
+      }
+      return FixTarget(path: path, secret: finding.secret.bytes, ruleID: finding.ruleID, tags: finding.tags, encoded: finding.decoding != nil)
+    }
+    guard !targets.isEmpty else {
+      writeOut("nothing to fix: no secrets found\n")
+      if hook { throw ExitCode(3) }
+      return
+    }
+    let repository = staged ? try? Repository.openFromEnvironment() : nil
+    let existingEnv = Dictionary((try? readEnvToml(context)) ?? [], uniquingKeysWith: { a, _ in a })
+    var plan = try FixPlanner.plan(
+      targets: targets, root: location.root, repository: repository, staged: staged, style: style, vaultName: location.name,
+      nameOverride: name, existingEnv: existingEnv)
+    preview(plan)
+    if previewOnly {
+      if prompt == nil && !dryRun { writeOut("no terminal to ask on: review the plan above, then run: hush fix\(staged ? " --staged" : "") --yes\n") }
+      throw ExitCode(plan.moves.isEmpty && plan.manual.isEmpty ? 0 : 1)
+    }
+    if let prompt, !plan.moves.isEmpty {
+      // Once per secret: move, ignore (with a reason, into .hush/ignore), or skip.
+      var keep = Set<String>()
+      for move in plan.moves {
+        let answer = prompt.ask("move \(move.ruleID) from \(move.paths.joined(separator: ", ")) into the vault as hush://\(move.name) ($\(move.variable))? [m]ove / [i]gnore / [s]kip: ")
+        switch answer.lowercased().first {
+        case "m", "y": keep.insert(move.name)
+        case "i":
+          let reason = prompt.ask("reason (recorded in .hush/ignore): ")
+          let fingerprints = outcome.findings.filter { $0.secret.bytes == move.value.bytes }.map(\.fingerprint)
+          try appendIgnore(fingerprints: Array(Set(fingerprints)), reason: reason.isEmpty ? "ignored at hush fix" : reason, location: location)
+          writeOut("ignored: added to .hush/ignore\n")
+        default: writeOut("skipped \(move.name)\n")
+        }
+      }
+      if keep.count != plan.moves.count {
+        let chosen = targets.filter { target in plan.moves.contains { keep.contains($0.name) && $0.value.bytes == target.secret } }
+        plan = try FixPlanner.plan(
+          targets: chosen, root: location.root, repository: repository, staged: staged, style: style, vaultName: location.name,
+          nameOverride: name, existingEnv: existingEnv)
+      }
+    }
+    guard !plan.moves.isEmpty else {
+      writeOut("nothing moved\n")
+      throw ExitCode(hook ? 3 : (plan.manual.isEmpty ? 0 : 1))
+    }
+    let vault = try context.open()
+    let result2 = try FixTransaction.execute(plan, vault: vault, repository: repository, syntaxCheck: syntaxCheck(root: location.root))
+    for (path, reason) in result2.restored { writeOut("restored \(path): \(reason); fix it by hand\n") }
+    let references = result2.moved.map { "hush://\($0.name)" }.joined(separator: ", ")
+    writeOut("moved \(result2.moved.count) secret\(result2.moved.count == 1 ? "" : "s") to the vault (\(references)); rewrote \(result2.rewritten.joined(separator: ", "))\n")
+    writeOut("run the program with: hush run -- <command>   (undo with: hush undo \(result2.txid))\n")
+    if staged {
+      writeOut("review and commit again (git diff --cached). `git add` had stored the secret as a loose object: unreachable now, it is gone after git gc --prune=now\n")
+      throw ExitCode(hook ? 0 : 1)
+    }
+    if !plan.manual.isEmpty || !result2.restored.isEmpty { throw ExitCode(1) }
+  }
+
+  /// The plan, with every value masked.
+  func preview(_ plan: FixPlan) {
+    for move in plan.moves {
+      writeOut("\(move.ruleID): \(move.paths.joined(separator: ", ")) → hush://\(move.name) as $\(move.variable)\n")
+    }
+    for file in plan.files {
+      writeOut(maskedDiff(file, values: plan.moves.map(\.value.bytes)))
+      for note in file.notes { writeOut("  note: \(note)\n") }
+    }
+    for item in plan.manual { writeOut("left for you: \(item.path) (\(item.ruleID)): \(item.reason)\n") }
+    for note in plan.notes { writeOut("note: \(note)\n") }
+  }
+
+  func appendIgnore(fingerprints: [String], reason: String, location: VaultLocation) throws {
+    let path = location.hushDirectory + "/ignore"
+    var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+    for fingerprint in fingerprints { text += "fp:\(fingerprint) # \(reason.replacingOccurrences(of: "\n", with: " "))\n" }
+    try Files.makeDirectory(location.hushDirectory, mode: 0o755)
+    try Files.writeAtomically(Array(text.utf8), to: path, mode: 0o644)
+  }
+}
+
+/// `[remediation] onCommit` in .hush/config.toml: "block" (default) or "fix".
+func remediationOnCommit(_ location: VaultLocation) -> String {
+  guard let data = FileManager.default.contents(atPath: location.hushDirectory + "/config.toml"),
+    let table = try? TOMLParser.parse(Array(data))
+  else { return "block" }
+  return table["remediation"]?.tableValue?["onCommit"]?.stringValue ?? "block"
+}
+
+/// A unified diff of one file's change, every secret value masked, line by line around each change.
+func maskedDiff(_ file: FileRewrite, values: [[UInt8]]) -> String {
+  func mask(_ bytes: [UInt8]) -> [UInt8] {
+    var out = bytes
+    for value in values where !value.isEmpty {
+      while let range = out.firstRange(of: value) { out.replaceSubrange(range, with: Array("***".utf8)) }
+    }
+    return out
+  }
+  let old = String(decoding: mask(file.original ?? []), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  let new = String(decoding: file.rewritten, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  // Myers-free LCS on small files; a plain prefix/suffix walk per hunk is enough for local edits.
+  var out = "--- a/\(file.path)\n+++ b/\(file.path)\n"
+  var i = 0
+  var j = 0
+  while i < old.count || j < new.count {
+    if i < old.count, j < new.count, old[i] == new[j] {
+      i += 1
+      j += 1
+      continue
+    }
+    // Find the next resynchronisation point.
+    var found: (Int, Int)?
+    search: for distance in 1...max(1, old.count + new.count) {
+      for a in 0...distance {
+        let b = distance - a
+        if i + a < old.count, j + b < new.count, old[i + a] == new[j + b], i + a + 1 >= old.count || j + b + 1 >= new.count || old[i + a + 1] == new[j + b + 1] {
+          found = (i + a, j + b)
+          break search
+        }
+      }
+      if i + distance >= old.count && j + distance >= new.count { break }
+    }
+    let (endOld, endNew) = found ?? (old.count, new.count)
+    out += "@@ -\(i + 1),\(endOld - i) +\(j + 1),\(endNew - j) @@\n"
+    if i > 0 { out += " \(old[i - 1])\n" }
+    for line in old[i..<endOld] { out += "-\(line)\n" }
+    for line in new[j..<endNew] { out += "+\(line)\n" }
+    i = endOld
+    j = endNew
+  }
+  return out
+}
+
+/// The language's own cheap check on a rewritten file, when its tool is installed.
+func syntaxCheck(root: String) -> (String, [UInt8]) -> String? {
+  return { path, _ in
+    let full = root + "/" + path
+    let lower = path.lowercased()
+    var command: [String]?
+    if lower.hasSuffix(".py") {
+      command = ["python3", "-c", "import ast,sys; ast.parse(open(sys.argv[1],'rb').read(), sys.argv[1])", full]
+    } else if lower.hasSuffix(".js") || lower.hasSuffix(".mjs") || lower.hasSuffix(".cjs") {
+      command = ["node", "--check", full]
+    } else if lower.hasSuffix(".go") {
+      command = ["gofmt", "-e", "-l", full]
+    } else if lower.hasSuffix(".sh") || lower.hasSuffix(".bash") {
+      command = ["bash", "-n", full]
+    } else if lower.hasSuffix(".rb") {
+      command = ["ruby", "-c", full]
+    } else if lower.hasSuffix(".json") {
+      command = ["python3", "-c", "import json,sys; json.load(open(sys.argv[1]))", full]
+    } else if lower.hasSuffix(".toml") {
+      command = ["python3", "-c", "import tomllib,sys; tomllib.load(open(sys.argv[1],'rb'))", full]
+    }
+    guard let command else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    let err = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = err
+    do { try process.run() } catch { return nil }
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    if process.terminationStatus == 127 { return nil }  // the tool is not installed
+    return process.terminationStatus == 0 ? nil : "\(command[0]) rejects the rewrite: \(message.split(separator: "\n").last ?? "")"
+  }
+}
+
+/// Questions on the controlling terminal (/dev/tty), which a hook can reach although its stdin is not one.
+final class Prompt {
+  let fd: Int32
+  private init(fd: Int32) { self.fd = fd }
+  deinit { close(fd) }
+
+  static func open() -> Prompt? {
+    let fd = Glibc.open("/dev/tty", O_RDWR | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    guard isatty(fd) == 1 else {
+      close(fd)
+      return nil
+    }
+    return Prompt(fd: fd)
+  }
+
+  func ask(_ question: String) -> String {
+    writeAll(fd, Array(question.utf8))
+    var line = [UInt8]()
+    var byte: UInt8 = 0
+    while read(fd, &byte, 1) == 1, byte != 10 { line.append(byte) }
+    if line.last == 13 { line.removeLast() }
+    return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+  }
+}
+
+struct Undo: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Undo a `hush fix`: restore the files (and index entries) it rewrote, if unchanged since.",
+    discussion: "The vault records stay; `hush vault stale` lists them when nothing refers to them.")
+  @OptionGroup var options: VaultOptions
+  @Argument(help: "The transaction id (default: the latest).") var txid: String?
+
+  func run() async throws {
+    let location = try options.context().location
+    let journals = Journal.all(location).filter { $0.state == "done" }
+    guard let journal = txid.map({ id in journals.first { $0.txid == id } }) ?? journals.last else {
+      throw VaultError.failed(txid.map { "no finished fix \($0) in \(location.journalRoot)" } ?? "no fix to undo")
+    }
+    let repository = try? Repository.openFromEnvironment()
+    for line in try FixTransaction.undo(journal, location: location, repository: repository) { writeOut("\(line)\n") }
+    writeOut("undid fix \(journal.txid); the vault records stay (hush vault stale lists unreferenced ones)\n")
+  }
+}
