@@ -62,6 +62,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
     .target(name: "Runtime", swiftSettings: swiftSettings),
+    .target(name: "Remediation", swiftSettings: swiftSettings),
 
     // MARK: - Executables
     .executableTarget(
@@ -89,6 +90,7 @@ let package = Package(
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     // Vectors/ (the age testkit) is read through #filePath, not as a resource bundle.
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
+    .testTarget(name: "RemediationTests", dependencies: ["Remediation"], swiftSettings: swiftSettings),
     .testTarget(
       name: "AgeTests", dependencies: ["Age"], exclude: ["Vectors"], swiftSettings: swiftSettings),
     .testTarget(

@@ -1,0 +1,134 @@
+// Just enough lexing to know where a literal sits: inside which string literal, or in a comment.
+
+enum CommentStyle {
+  case none
+  /// `#` anywhere outside strings (Python, Ruby).
+  case hash
+  /// `#` at the start of a word (shell, YAML, .env, Dockerfile, .npmrc).
+  case hashWord
+  /// `//` and `/* */` (C family).
+  case slashes
+  /// `#`, `//` and `/* */` (Terraform).
+  case hashAndSlashes
+  /// `#` or `!` as the first non-blank byte (.properties).
+  case propertiesLine
+}
+
+struct StringContext {
+  var prefixStart: Int
+  var open: Int
+  var quote: UInt8
+  var delimiter: Int  // 1, or 3 for triple quotes
+  var hashes: Int  // Swift raw strings
+  var contentStart: Int
+  var close: Int?
+  var closeEnd: Int?
+  var prefix: String
+
+  func isWhole(_ r: Range<Int>) -> Bool { contentStart == r.lowerBound && close == r.upperBound }
+
+  /// The string literal around `range`, scanning its line from the start (strings spanning lines are seen only
+  /// when they start on the literal's line).
+  static func find(
+    _ range: Range<Int>, in t: Text, quotes: Set<UInt8>, escapes: Bool, rawQuotes: Set<UInt8> = [],
+    triple: Bool = false, swiftRaw: Bool = false, pythonPrefix: Bool = false
+  ) -> StringContext? {
+    let ls = t.lineStart(range.lowerBound)
+    var i = ls
+    var cur: StringContext?
+    while i < range.lowerBound {
+      let c = t.b[i]
+      if let s = cur {
+        if escapes && !rawQuotes.contains(s.quote) && s.hashes == 0 && c == .bs { i += 2; continue }
+        if c == s.quote && isDelimiter(t, i, s) {
+          i += s.delimiter + s.hashes
+          cur = nil
+          continue
+        }
+        i += 1
+      } else if quotes.contains(c) {
+        var hashes = 0
+        if swiftRaw { while t[i - 1 - hashes] == .hash { hashes += 1 } }
+        let delim = triple && t[i + 1] == c && t[i + 2] == c ? 3 : 1
+        var p = i - hashes
+        var prefix = ""
+        if pythonPrefix {
+          var j = i
+          while j > ls, i - j < 2, "rRbBuUfF".utf8.contains(t.b[j - 1]) { j -= 1 }
+          if j == ls || !t[j - 1].isIdent { p = j; prefix = t.string(j..<i).lowercased() }
+        }
+        cur = StringContext(
+          prefixStart: p, open: i, quote: c, delimiter: delim, hashes: hashes, contentStart: i + delim, close: nil,
+          closeEnd: nil, prefix: prefix)
+        i += delim
+      } else {
+        i += 1
+      }
+    }
+    guard var s = cur else { return nil }
+    // Find the closing delimiter after the literal.
+    var j = range.upperBound
+    let limit = s.delimiter == 3 ? t.count : t.lineEnd(range.upperBound)
+    while j < limit {
+      let c = t.b[j]
+      if escapes && !rawQuotes.contains(s.quote) && s.hashes == 0 && c == .bs { j += 2; continue }
+      if c == s.quote && isDelimiter(t, j, s) {
+        s.close = j
+        s.closeEnd = j + s.delimiter + s.hashes
+        break
+      }
+      j += 1
+    }
+    return s
+  }
+
+  private static func isDelimiter(_ t: Text, _ i: Int, _ s: StringContext) -> Bool {
+    for k in 0..<s.delimiter where t[i + k] != s.quote { return false }
+    for k in 0..<s.hashes where t[i + s.delimiter + k] != .hash { return false }
+    return true
+  }
+}
+
+/// Whether `pos` is inside a comment, honouring strings on the same line.
+func isInComment(_ pos: Int, in t: Text, style: CommentStyle, quotes: Set<UInt8>, rawQuotes: Set<UInt8> = []) -> Bool {
+  let ls = t.lineStart(pos)
+  if style == .none { return false }
+  if style == .propertiesLine {
+    let f = t[t.skipSpaces(ls)]
+    return f == .hash || f == UInt8(ascii: "!")
+  }
+  if style == .slashes || style == .hashAndSlashes {
+    // Block comment: the last `/*` before pos not closed by a `*/` (strings ignored: good enough).
+    var k = pos - 1
+    while k > 0 {
+      if t.b[k - 1] == UInt8(ascii: "*") && t.b[k] == UInt8(ascii: "/") { break }
+      if t.b[k - 1] == UInt8(ascii: "/") && t.b[k] == UInt8(ascii: "*") { return true }
+      k -= 1
+    }
+  }
+  var i = ls
+  var q: UInt8? = nil
+  while i < pos {
+    let c = t.b[i]
+    if let qq = q {
+      if c == .bs && !rawQuotes.contains(qq) { i += 2; continue }
+      if c == qq { q = nil }
+      i += 1
+      continue
+    }
+    if quotes.contains(c) { q = c; i += 1; continue }
+    switch style {
+    case .hash:
+      if c == .hash { return true }
+    case .hashWord:
+      if c == .hash && (i == ls || t[i - 1].isSpace) { return true }
+    case .slashes:
+      if c == UInt8(ascii: "/") && t[i + 1] == UInt8(ascii: "/") && t[i - 1] != UInt8(ascii: ":") { return true }
+    case .hashAndSlashes:
+      if c == .hash || (c == UInt8(ascii: "/") && t[i + 1] == UInt8(ascii: "/")) { return true }
+    default: break
+    }
+    i += 1
+  }
+  return false
+}

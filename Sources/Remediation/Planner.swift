@@ -1,0 +1,670 @@
+// The plan for one literal: what replaces it (VAULT.md §11 table) and which extra edits go with it.
+
+package enum Planner {
+  /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid; at one offset an insertion lands
+  /// before a replacement starting there.
+  package static func apply(_ edits: [Edit], to content: [UInt8]) -> [UInt8] {
+    var out = content
+    let sorted = edits.sorted {
+      ($0.range.lowerBound, $0.range.upperBound) > ($1.range.lowerBound, $1.range.upperBound)
+    }
+    for e in sorted { out.replaceSubrange(e.range, with: e.replacement) }
+    return out
+  }
+
+  package static func plan(
+    path: String, content: [UInt8], occurrence occ: Occurrence, style: Style, variable: String? = nil,
+    secretName: String? = nil, projectFiles: Set<String> = []
+  ) -> Plan {
+    let ft = fileType(path: path, content: content, projectFiles: projectFiles)
+    let hasEnvTag = occ.tags.contains { $0.hasPrefix("env:") }
+    let v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: occ, content: content))
+    let name = secretName
+      ?? Self.secretName(variable: v, ruleID: occ.ruleID, isProviderToken: isProviderToken(ruleID: occ.ruleID, tags: occ.tags))
+    var b = Builder(
+      t: Text(content), r: occ.range, style: style, path: path, variable: v, name: name,
+      plan: Plan(fileType: ft, variable: v, secretName: name, disposition: .rewrite))
+    guard occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty else {
+      b.plan.disposition = .manual("the occurrence's byte range is outside the file")
+      return b.plan
+    }
+    if let d = disposition(path: path, content: content) {
+      b.plan.disposition = d
+      switch d {
+      case .fixture:
+        b.plan.notes.append("propose an allowlist entry for \(path) (rule \(occ.ruleID)) or replace the value with a fake one")
+      default:
+        b.plan.notes.append("propose an allowlist entry for \(path) (rule \(occ.ruleID))")
+      }
+      return b.plan
+    }
+    b.run(ft)
+    return b.plan
+  }
+}
+
+struct Builder {
+  let t: Text
+  let r: Range<Int>
+  let style: Style
+  let path: String
+  let variable: String
+  let name: String
+  var plan: Plan
+
+  var strict: Bool { style == .strict }
+  var ref: String { "hush://\(name)" }
+  var eol: String { t.eol }
+
+  mutating func edit(_ range: Range<Int>, _ s: String) { plan.edits.append(Edit(range: range, s)) }
+  mutating func manual(_ why: String) {
+    plan.disposition = .manual(why)
+    plan.edits = []
+  }
+  mutating func mapEnv() { plan.envMappings[variable] = ref }
+
+  mutating func run(_ ft: FileType) {
+    let dq: UInt8 = .dq, sq: UInt8 = .sq, bt: UInt8 = .bt
+    let (style, quotes, raw): (CommentStyle, Set<UInt8>, Set<UInt8>) = switch ft {
+    case .python, .ruby: (.hash, [dq, sq], [])
+    case .shell: (.hashWord, [dq, sq], [sq])
+    case .javascript, .typescript: (.slashes, [dq, sq, bt], [])
+    case .go: (.slashes, [dq, sq, bt], [bt])
+    case .swift, .java, .kotlin: (.slashes, [dq], [])
+    case .terraform: (.hashAndSlashes, [dq], [])
+    case .properties, .springProperties: (.propertiesLine, [], [])
+    case .json: (.none, [dq], [])
+    case .dotenv, .dockerCompose, .githubActions, .kubernetesSecret, .springYAML, .yaml, .npmrc, .dockerfile, .other:
+      (.hashWord, [dq, sq], [sq])
+    }
+    if isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw) {
+      edit(r, "<removed>")
+      plan.notes.append("the secret was in a comment: value removed, no reference added")
+      return
+    }
+    switch ft {
+    case .python: python()
+    case .javascript: javascript(ts: false)
+    case .typescript: javascript(ts: true)
+    case .go: go()
+    case .swift: swift()
+    case .java: java()
+    case .kotlin: kotlin()
+    case .ruby: ruby()
+    case .shell: shell()
+    case .dotenv: dotenv()
+    case .dockerCompose:
+      edit(r, "${\(variable)}")
+      mapEnv()
+      plan.notes.append("run it as: hush run -- docker compose up")
+    case .springYAML, .springProperties:
+      edit(r, "${\(variable)}")
+      mapEnv()
+      plan.notes.append("Spring resolves ${\(variable)} from the environment: run the app under hush run")
+    case .npmrc:
+      edit(r, "${\(variable)}")
+      mapEnv()
+      plan.notes.append("npm expands ${\(variable)} in .npmrc: run npm under hush run")
+    case .githubActions:
+      edit(r, "${{ secrets.\(variable) }}")
+      plan.notes.append("add repository secret \(variable)")
+    case .kubernetesSecret:
+      manual("manifests in git should not carry Secret data: use an ExternalSecret or render a template")
+      plan.notes.append("template route: replace the value with {{ \(ref) }}, rename the file to *.tpl and render it with hush render")
+    case .yaml, .json, .properties, .other: template(ft)
+    case .terraform: terraform()
+    case .dockerfile: dockerfile()
+    }
+  }
+
+  // MARK: - Python
+
+  mutating func python() {
+    func expr(_ q: String) -> String { strict ? "os.environ[\(q)\(variable)\(q)]" : "os.getenv(\(q)\(variable)\(q))" }
+    let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, triple: true, pythonPrefix: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      if s.prefix.contains("b") {
+        edit(s.prefixStart..<closeEnd, strict ? "os.environb[b\"\(variable)\"]" : "os.getenvb(b\"\(variable)\")")
+      } else {
+        edit(s.prefixStart..<closeEnd, expr("\""))
+      }
+    } else if let s {
+      if s.prefix.contains("b") { return manual("the secret is part of a bytes literal: split it by hand") }
+      let other = s.quote == .dq ? "'" : "\""
+      if s.prefix.contains("f") {
+        edit(r, "{\(expr(other))}")
+      } else {
+        guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
+        // Turn the string into an f-string: `{` and `}` in it must be doubled.
+        for i in s.contentStart..<close where !r.contains(i) && (t.b[i] == UInt8(ascii: "{") || t.b[i] == UInt8(ascii: "}")) {
+          edit(i..<(i + 1), t.b[i] == UInt8(ascii: "{") ? "{{" : "}}")
+        }
+        edit(s.open..<s.open, "f")
+        edit(r, "{\(expr(other))}")
+      }
+    } else {
+      edit(r, expr("\""))
+    }
+    mapEnv()
+    addPythonImport()
+  }
+
+  mutating func addPythonImport() {
+    let lines = t.lines
+    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    for i in lines.indices {
+      let l = text(i)
+      guard l.hasPrefix("import ") else { continue }
+      let names = l.dropFirst(7).split(separator: "#").first ?? ""
+      for n in names.split(separator: ",") {
+        let parts = n.split(separator: " ", omittingEmptySubsequences: true)
+        if let f = parts.first, f == "os" || f.hasPrefix("os."), parts.count == 1 { return }
+      }
+    }
+    func isBlankOrComment(_ i: Int) -> Bool {
+      let s = text(i).trimmed
+      return s.isEmpty || s.hasPrefix("#")
+    }
+    var i = 0
+    while i < lines.count && isBlankOrComment(i) { i += 1 }
+    var headerEnd: Int? = nil  // line index after the header
+    // Module docstring.
+    if i < lines.count {
+      let l = Array(text(i).utf8)
+      var k = 0
+      while k < l.count, k < 2, "rRuUbB".utf8.contains(l[k]) { k += 1 }
+      if k < l.count, l[k] == .dq || l[k] == .sq {
+        let q = l[k]
+        let tripleQ = k + 2 < l.count && l[k + 1] == q && l[k + 2] == q
+        let delim = [UInt8](repeating: q, count: tripleQ ? 3 : 1)
+        let from = lines[i].start + k + delim.count
+        if let end = t.find(delim, in: from..<t.count) {
+          var j = i
+          while j < lines.count && lines[j].next <= end { j += 1 }
+          headerEnd = j + 1
+          i = j + 1
+        }
+      }
+    }
+    // `from __future__` imports.
+    var j = i
+    while j < lines.count {
+      if isBlankOrComment(j) { j += 1; continue }
+      let l = text(j)
+      guard l.hasPrefix("from __future__ import") else { break }
+      var k = j
+      if l.contains("(") && !l.contains(")") {
+        while k < lines.count && !text(k).contains(")") { k += 1 }
+      }
+      headerEnd = k + 1
+      j = k + 1
+    }
+    // Insert before the first statement after the header (an import: no blank line needed).
+    var first = headerEnd ?? 0
+    while first < lines.count && isBlankOrComment(first) { first += 1 }
+    if first < lines.count {
+      let l = text(first)
+      let isImport = l.hasPrefix("import ") || l.hasPrefix("from ")
+      if !isImport, let h = headerEnd, h <= lines.count {
+        // After the header, keeping code apart by a blank line.
+        let pos = h < lines.count ? lines[h].start : t.count
+        edit(pos..<pos, "import os" + eol + (h < lines.count && !text(h).trimmed.isEmpty ? eol : ""))
+      } else {
+        edit(lines[first].start..<lines[first].start, "import os" + eol + (isImport ? "" : eol))
+      }
+    } else {
+      let needsEOL = t.count > 0 && t.b[t.count - 1] != .nl
+      edit(t.count..<t.count, (needsEOL ? eol : "") + "import os" + eol)
+    }
+    plan.notes.append("added import os")
+  }
+
+  // MARK: - JavaScript / TypeScript
+
+  mutating func javascript(ts: Bool) {
+    let e: String
+    if t.has("Deno.") {
+      e = "Deno.env.get(\"\(variable)\")" + (strict ? (ts ? "!" : "") : " ?? \"\"")
+    } else if ts {
+      e = "process.env.\(variable)" + (strict ? "!" : " ?? \"\"")
+    } else {
+      e = "process.env.\(variable)"
+    }
+    let s = StringContext.find(r, in: t, quotes: [.dq, .sq, .bt], escapes: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+    } else if let s {
+      if s.quote == .bt {
+        edit(r, "${\(e)}")
+      } else {
+        guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
+        let inner = t.string(s.contentStart..<close)
+        if inner.contains("`") || inner.contains("${") { return manual("the secret is part of a string that cannot become a template literal") }
+        edit(s.open..<(s.open + 1), "`")
+        edit(r, "${\(e)}")
+        edit(close..<(close + 1), "`")
+      }
+    } else {
+      edit(r, wrapIfFollowed(e, after: r.upperBound))
+    }
+    mapEnv()
+  }
+
+  /// `a ?? ""` and `a ?: ""` bind loosely: parenthesize when a member access or call follows.
+  func wrapIfFollowed(_ e: String, after pos: Int) -> String {
+    guard e.contains(" ?? ") || e.contains(" ?: ") else { return e }
+    let n = t[t.skipSpaces(pos)]
+    return n == UInt8(ascii: ".") || n == UInt8(ascii: "[") || n == UInt8(ascii: "(") || n == UInt8(ascii: "+") ? "(\(e))" : e
+  }
+
+  // MARK: - Go
+
+  mutating func go() {
+    let call = strict && t.has("func mustEnv(") ? "mustEnv(\"\(variable)\")" : "os.Getenv(\"\(variable)\")"
+    let s = StringContext.find(r, in: t, quotes: [.dq, .bt], escapes: true, rawQuotes: [.bt])
+    var litRange = r
+    var rep = call
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      litRange = s.open..<closeEnd
+    } else if let s {
+      guard let close = s.close, let closeEnd = s.closeEnd else { return manual("the secret is part of a string whose end was not found") }
+      let q = String(UnicodeScalar(s.quote))
+      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      litRange = s.open..<closeEnd
+      rep = (before.isEmpty ? "" : "\(q)\(before)\(q) + ") + call + (after.isEmpty ? "" : " + \(q)\(after)\(q)")
+    }
+    guard goConst(litRange: litRange, rep: rep) else { return }
+    mapEnv()
+    addGoImport()
+  }
+
+  /// Edits the literal; a `const` cannot hold a call, so its spec becomes a `var`. False when it went manual.
+  mutating func goConst(litRange: Range<Int>, rep: String) -> Bool {
+    let lines = t.lines
+    guard let li = lines.firstIndex(where: { $0.start <= r.lowerBound && r.lowerBound <= $0.end }) else {
+      edit(litRange, rep)
+      return true
+    }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    let own = text(li).trimmed
+    if own.hasPrefix("const ") && !own.hasPrefix("const (") {
+      let kw = t.find(Array("const".utf8), in: lines[li].start..<r.lowerBound)!
+      edit(kw..<(kw + 5), "var")
+      edit(litRange, rep)
+      plan.notes.append("const turned into var: a const cannot hold os.Getenv; constant expressions using it need a var too")
+      return true
+    }
+    // Inside a `const ( … )` block?
+    var open: Int? = nil
+    var k = li - 1
+    while k >= 0 {
+      let s = text(k).trimmed
+      if s.hasPrefix(")") || s.hasPrefix("func ") || s.hasPrefix("var ") || s.hasPrefix("import ") || s.hasPrefix("type ") { break }
+      if s.hasPrefix("const (") || s.hasPrefix("const(") { open = k; break }
+      k -= 1
+    }
+    guard let open else {
+      edit(litRange, rep)
+      return true
+    }
+    var close = li + 1
+    while close < lines.count && !text(close).trimmed.hasPrefix(")") { close += 1 }
+    guard close < lines.count else { manual("a const block without its closing parenthesis"); return false }
+    let specs = ((open + 1)..<close).filter { let s = text($0).trimmed; return !s.isEmpty && !s.hasPrefix("//") }
+    if specs.count == 1 {
+      let kw = t.find(Array("const".utf8), in: lines[open].start..<lines[open].end)!
+      edit(kw..<(kw + 5), "var")
+      edit(litRange, rep)
+      plan.notes.append("const block turned into a var block: a const cannot hold os.Getenv")
+      return true
+    }
+    if let next = specs.first(where: { $0 > li }), !text(next).contains("=") {
+      manual("the const spec is repeated implicitly by the next spec (iota style): move it to a var by hand")
+      return false
+    }
+    // Move this spec out of the block into a `var` after it.
+    let ls = lines[li].start
+    let specStart = t.skipSpaces(ls)
+    let specText = t.string(specStart..<litRange.lowerBound) + rep + t.string(litRange.upperBound..<lines[li].end)
+    edit(ls..<lines[li].next, "")
+    let after = lines[close].next
+    let needsEOL = lines[close].next == lines[close].end
+    edit(after..<after, (needsEOL ? eol : "") + "var " + specText + (needsEOL ? "" : eol))
+    plan.notes.append("const moved to a var after the const block: a const cannot hold os.Getenv")
+    return true
+  }
+
+  mutating func addGoImport() {
+    let lines = t.lines
+    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func path(_ s: Substring) -> String? {
+      guard let a = s.firstIndex(of: "\""), let b = s[s.index(after: a)...].firstIndex(of: "\"") else { return nil }
+      return String(s[s.index(after: a)..<b])
+    }
+    var pkgLine: Int? = nil
+    var singles: [Int] = []
+    var block: Int? = nil
+    var i = 0
+    while i < lines.count {
+      let s = text(i).trimmed
+      if s.hasPrefix("package ") && pkgLine == nil { pkgLine = i }
+      if s.hasPrefix("import (") || s.hasPrefix("import(") {
+        if block == nil { block = i }
+        var k = i + 1
+        while k < lines.count && !text(k).trimmed.hasPrefix(")") {
+          if path(text(k).trimmed) == "os" { return }
+          k += 1
+        }
+        i = k + 1
+        continue
+      }
+      if s.hasPrefix("import ") {
+        if path(s) == "os" { return }
+        singles.append(i)
+      }
+      if s.hasPrefix("func ") || s.hasPrefix("var ") || s.hasPrefix("const ") || s.hasPrefix("type ") { break }
+      i += 1
+    }
+    let indent = "\t"
+    if let block {
+      // The first group of the block (the standard library, by gofmt convention): insert in sorted order.
+      var k = block + 1
+      var pos: Int? = nil
+      while k < lines.count {
+        let s = text(k).trimmed
+        if s.hasPrefix(")") || s.isEmpty { break }
+        if let p = path(s), p > "os", pos == nil { pos = lines[k].start }
+        k += 1
+      }
+      let at = pos ?? lines[k].start
+      edit(at..<at, indent + "\"os\"" + eol)
+    } else if singles.count == 1 {
+      let l = singles[0]
+      let existing = String(text(l).trimmed.dropFirst("import ".count)).trimmingSpaces
+      let items = [existing, "\"os\""].sorted { (path(Substring($0)) ?? $0) < (path(Substring($1)) ?? $1) }
+      edit(lines[l].start..<lines[l].end, "import (" + eol + items.map { indent + $0 }.joined(separator: eol) + eol + ")")
+    } else if let last = singles.last {
+      edit(lines[last].next..<lines[last].next, "import \"os\"" + eol)
+    } else if let p = pkgLine {
+      let needsEOL = lines[p].next == lines[p].end
+      edit(lines[p].next..<lines[p].next, (needsEOL ? eol : "") + eol + "import \"os\"" + eol)
+    } else {
+      return manual("no package clause found")
+    }
+    plan.notes.append("added \"os\" to the imports")
+  }
+
+  // MARK: - Swift
+
+  mutating func swift() {
+    let e = "ProcessInfo.processInfo.environment[\"\(variable)\"]" + (strict ? "!" : " ?? \"\"")
+    let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true, swiftRaw: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+    } else if let s {
+      edit(r, "\\" + String(repeating: "#", count: s.hashes) + "(\(e))")
+    } else {
+      edit(r, e)
+    }
+    mapEnv()
+    // import Foundation.
+    let lines = t.lines
+    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    var firstImport: Int? = nil, firstCode: Int? = nil
+    for i in lines.indices {
+      let s = String(text(i).trimmed)
+      let words = s.split(separator: " ")
+      if let ix = words.firstIndex(of: "import"), words[..<ix].allSatisfy({ $0.hasPrefix("@") || ["public", "package", "internal", "private", "fileprivate"].contains($0) }) {
+        if ix + 1 < words.count, words[ix + 1] == "Foundation" { return }
+        if firstImport == nil { firstImport = i }
+      }
+      if firstCode == nil && !s.isEmpty && !s.hasPrefix("//") { firstCode = i }
+    }
+    let at = firstImport ?? firstCode
+    if let at {
+      edit(lines[at].start..<lines[at].start, "import Foundation" + eol + (firstImport == nil ? eol : ""))
+    } else {
+      edit(0..<0, "import Foundation" + eol)
+    }
+    plan.notes.append("added import Foundation")
+  }
+
+  // MARK: - Java / Kotlin
+
+  mutating func java() {
+    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
+    if words.contains("static") && words.contains("final") {
+      return manual("a static final constant (switch labels, annotations) cannot read the environment: move it by hand")
+    }
+    if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
+    let e = "System.getenv(\"\(variable)\")"
+    let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit(s.open..<closeEnd, e)
+    } else if let s {
+      guard let close = s.close, let closeEnd = s.closeEnd, s.delimiter == 1 else { return manual("the secret is part of a string whose end was not found") }
+      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      edit(s.open..<closeEnd, "(" + (before.isEmpty ? "" : "\"\(before)\" + ") + e + (after.isEmpty ? "" : " + \"\(after)\"") + ")")
+    } else {
+      edit(r, e)
+    }
+    mapEnv()
+  }
+
+  mutating func kotlin() {
+    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
+    if words.contains("const") { return manual("a const val cannot read the environment: make it a val by hand where no annotation needs it") }
+    if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
+    let e = "System.getenv(\"\(variable)\")" + (strict ? "!!" : " ?: \"\"")
+    let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+    } else if s != nil {
+      edit(r, "${\(e)}")
+    } else {
+      edit(r, e)
+    }
+    mapEnv()
+  }
+
+  // MARK: - Ruby
+
+  mutating func ruby() {
+    let e = strict ? "ENV.fetch(\"\(variable)\")" : "ENV[\"\(variable)\"]"
+    let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit(s.open..<closeEnd, e)
+    } else if let s {
+      if s.quote == .dq {
+        edit(r, "#{\(e)}")
+      } else {
+        guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
+        let inner = t.string(s.contentStart..<close)
+        if inner.contains("\"") || inner.contains("\\") || inner.contains("#") {
+          return manual("the secret is part of a single-quoted string that cannot become an interpolated one")
+        }
+        edit(s.open..<(s.open + 1), "\"")
+        edit(r, "#{\(e)}")
+        edit(close..<(close + 1), "\"")
+      }
+    } else {
+      edit(r, e)
+    }
+    mapEnv()
+  }
+
+  // MARK: - Shell
+
+  mutating func shell() {
+    let ref = strict ? "${\(variable):?run via hush run}" : "${\(variable)}"
+    let ls = t.lineStart(r.lowerBound), le = t.lineEnd(r.lowerBound)
+    let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, rawQuotes: [.sq])
+    // `export X=literal` where X is the variable: the line goes, `hush run` injects X.
+    let line = t.string(ls..<le).trimmed
+    if line.hasPrefix("export ") {
+      let rest = line.dropFirst(7).trimmingSpaces
+      if let eq = rest.firstIndex(of: "="), String(rest[..<eq]) == variable {
+        let valueStart = s?.open ?? r.lowerBound
+        let valueEnd = s?.closeEnd ?? r.upperBound
+        if (s == nil || s!.isWhole(r)), t.string(valueEnd..<le).trimmed.isEmpty,
+          t.string(ls..<valueStart).trimmed.hasSuffix("=")
+        {
+          edit(ls..<t.nextLineStart(r.lowerBound), "")
+          plan.notes.append("deleted `export \(variable)=…`: hush run injects \(variable)")
+          mapEnv()
+          return
+        }
+      }
+    }
+    if let s {
+      if s.quote == .dq {
+        edit(r, ref)
+      } else if s.isWhole(r), let closeEnd = s.closeEnd {
+        edit(s.open..<closeEnd, "\"\(ref)\"")
+      } else {
+        // Close the single quotes, splice the double-quoted reference, reopen.
+        var lo = r.lowerBound, hi = r.upperBound
+        var rep = "'\"\(ref)\"'"
+        if lo == s.contentStart { lo = s.open; rep.removeFirst() }
+        if hi == s.close, let ce = s.closeEnd { hi = ce; rep.removeLast() }
+        edit(lo..<hi, rep)
+      }
+    } else {
+      edit(r, "\"\(ref)\"")
+    }
+    mapEnv()
+  }
+
+  // MARK: - .env
+
+  mutating func dotenv() {
+    let ls = t.lineStart(r.lowerBound), le = t.lineEnd(r.lowerBound)
+    let line = t.b[ls..<le]
+    guard let eq = line.firstIndex(of: UInt8(ascii: "=")), eq < r.lowerBound else {
+      return manual("no KEY=value assignment around the secret")
+    }
+    var vs = t.skipSpaces(eq + 1), ve = le
+    // Trailing comment and blanks.
+    if let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true), let ce = s.closeEnd {
+      ve = ce
+      vs = s.open
+    } else {
+      var k = r.upperBound
+      while k < le && !(t.b[k] == .hash && t[k - 1].isSpace) { k += 1 }
+      ve = t.skipSpacesBack(k)
+      if ve < r.upperBound { ve = r.upperBound }
+    }
+    let whole = (vs == r.lowerBound && ve == r.upperBound) || (vs == r.lowerBound - 1 && ve == r.upperBound + 1)
+    guard whole else { return manual("the secret is part of a larger value: store the whole value in the vault or use a template") }
+    edit(vs..<ve, ref)
+    mapEnv()
+    plan.notes.append("hush run sets \(variable) first and dotenv loaders do not override it; without hush run the app sees the reference string")
+  }
+
+  // MARK: - Templates
+
+  mutating func template(_ ft: FileType) {
+    let placeholder = "{{ \(ref) }}"
+    let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: ft == .json)
+    if ft == .yaml && s == nil {
+      // A plain scalar cannot start with `{`: quote it.
+      let before = t[t.skipSpacesBack(r.lowerBound) - 1]
+      let atValueStart = before == UInt8(ascii: ":") || before == UInt8(ascii: "-") || before == UInt8(ascii: "=")
+      if atValueStart {
+        let rest = t.string(r.upperBound..<t.lineEnd(r.lowerBound)).trimmed
+        guard rest.isEmpty || rest.hasPrefix("#") else { return manual("the secret starts a longer YAML plain scalar: quote the value and retry") }
+        edit(r, "\"\(placeholder)\"")
+      } else {
+        edit(r, placeholder)
+      }
+    } else {
+      edit(r, placeholder)
+    }
+    let file = path.split(separator: "/").last.map(String.init) ?? path
+    plan.renameTo = path + ".tpl"
+    plan.notes.append("rename \(file) to \(file).tpl and render it: hush render \(path).tpl -o \(path)")
+    plan.notes.append("add \(path) to .gitignore: the rendered file holds the secret")
+    plan.extraFiles[".gitignore"] = Array("/\(path)\n".utf8)
+  }
+
+  // MARK: - Terraform
+
+  mutating func terraform() {
+    if path.hasSuffix(".tfvars") {
+      return manual("a .tfvars file holds values: delete the line and map TF_VAR_\(variable.lowercased()) = \"\(ref)\" in env.toml")
+    }
+    let tfVar = variable.lowercased()
+    // Provider credentials: providers read them from the environment.
+    if let header = terraformBlockHeader(), header.hasPrefix("provider") {
+      let ls = t.lineStart(r.lowerBound)
+      let attr = t.string(ls..<t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
+      let creds: Set<String> = ["access_key", "secret_key", "token", "password", "client_secret", "api_key", "api_token",
+                                 "client_certificate_password", "credentials"]
+      if creds.contains(attr) {
+        edit(ls..<t.nextLineStart(r.lowerBound), "")
+        plan.notes.append("deleted the provider's \(attr): providers read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY … from the environment; map \(variable) = \"\(ref)\" in env.toml and run terraform under hush run")
+        mapEnv()
+        return
+      }
+    }
+    let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+      edit(s.open..<closeEnd, "var.\(tfVar)")
+    } else if s != nil {
+      edit(r, "${var.\(tfVar)}")
+    } else {
+      edit(r, "var.\(tfVar)")
+    }
+    let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
+    let block = "variable \"\(tfVar)\" {\n  type      = string\n  sensitive = true\n}\n"
+    plan.extraFiles[dir + "variables.tf"] = Array(block.utf8)
+    plan.envMappings["TF_VAR_\(tfVar)"] = ref
+    plan.notes.append("add to \(dir)variables.tf:\n\(block)")
+    plan.notes.append("TF_VAR_\(tfVar) = \"\(ref)\" in env.toml maps the value; state files hold secrets too")
+  }
+
+  /// The header of the top-level block around the literal, e.g. `provider "aws" {`.
+  func terraformBlockHeader() -> String? {
+    var depth = 0
+    var header: String? = nil
+    var inString = false
+    var i = 0
+    var lineStartPos = 0
+    while i < r.lowerBound {
+      let c = t.b[i]
+      if c == .nl { lineStartPos = i + 1 }
+      if inString {
+        if c == .bs { i += 2; continue }
+        if c == .dq { inString = false }
+      } else if c == .dq {
+        inString = true
+      } else if c == UInt8(ascii: "{") {
+        if depth == 0 { header = t.string(lineStartPos..<i).trimmingSpaces }
+        depth += 1
+      } else if c == UInt8(ascii: "}") {
+        depth -= 1
+        if depth == 0 { header = nil }
+      }
+      i += 1
+    }
+    return depth > 0 ? header : nil
+  }
+
+  // MARK: - Dockerfile
+
+  mutating func dockerfile() {
+    let line = t.string(t.lineStart(r.lowerBound)..<t.lineEnd(r.lowerBound)).trimmingSpaces
+    let instruction = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
+    let id = variable.lowercased()
+    manual("values in a Dockerfile persist in image layers: use a build secret or inject at run time, then rebuild and rotate")
+    if instruction == "ENV" || instruction == "ARG" {
+      plan.notes.append("remove the \(instruction) line holding the secret")
+    }
+    plan.notes.append("build time: RUN --mount=type=secret,id=\(id),env=\(variable) <command>")
+    plan.notes.append("build with: hush run -- docker build --secret id=\(id),env=\(variable) .")
+    plan.notes.append("run time: hush run -- docker run -e \(variable) IMAGE")
+    plan.notes.append("values persist in image layers: rebuild and rotate")
+  }
+}
