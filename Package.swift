@@ -62,7 +62,6 @@ let package = Package(
       swiftSettings: swiftSettings),
     // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
     .target(name: "Runtime", swiftSettings: swiftSettings),
-    .target(name: "Remediation", swiftSettings: swiftSettings),
 
     // MARK: - Executables
     .executableTarget(
