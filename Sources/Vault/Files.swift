@@ -117,10 +117,25 @@ package enum Files {
   }
 }
 
-/// An exclusive `flock` on a lock file, released on deinit or process exit.
+/// An exclusive `flock` on a lock file, released on deinit or process exit. Re-entrant within a process:
+/// an operation that holds the lock can call another that takes it (a second `flock` on a new descriptor
+/// would wait for ourselves).
 package final class FileLock {
+  nonisolated(unsafe) private static var held: [String: Int] = [:]
+  private static let guardLock = NSLockLite()
   private let fd: Int32
+  private let path: String
+
   package init(_ path: String) throws(VaultError) {
+    self.path = path
+    FileLock.guardLock.lock()
+    if let count = FileLock.held[path] {
+      FileLock.held[path] = count + 1
+      FileLock.guardLock.unlock()
+      fd = -1
+      return
+    }
+    FileLock.guardLock.unlock()
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw .failed("cannot open lock file \(path): \(Files.errorText(errno))") }
     while flock(fd, LOCK_EX) != 0 {
@@ -130,11 +145,29 @@ package final class FileLock {
         throw .failed("cannot lock \(path): \(Files.errorText(code))")
       }
     }
+    FileLock.guardLock.lock()
+    FileLock.held[path] = 1
+    FileLock.guardLock.unlock()
   }
+
   deinit {
-    flock(fd, LOCK_UN)
-    close(fd)
+    FileLock.guardLock.lock()
+    let count = (FileLock.held[path] ?? 1) - 1
+    FileLock.held[path] = count == 0 ? nil : count
+    FileLock.guardLock.unlock()
+    if fd >= 0 {
+      flock(fd, LOCK_UN)
+      close(fd)
+    }
   }
+}
+
+/// A pthread mutex, without Foundation.
+final class NSLockLite: @unchecked Sendable {
+  private var mutex = pthread_mutex_t()
+  init() { pthread_mutex_init(&mutex, nil) }
+  func lock() { pthread_mutex_lock(&mutex) }
+  func unlock() { pthread_mutex_unlock(&mutex) }
 }
 
 /// Fault points for the crash tests: `HUSH_TEST_CRASH_AT=<step>` ends the process at that step, as a kill
