@@ -78,7 +78,9 @@ extension Planner {
     let ls = t.lineStart(range.lowerBound)
     // Start of the enclosing string literal, when the literal is part of one.
     var i = range.lowerBound
-    if let ctx = StringContext.find(range, in: t, quotes: [.dq, .sq, .bt], escapes: true) { i = ctx.prefixStart }
+    if let ctx = StringContext.find(range, in: t, quotes: [.dq, .sq, .bt], escapes: true, swiftRaw: true, pythonPrefix: true) {
+      i = min(ctx.prefixStart, ctx.open - ctx.hashes)
+    }
     i = t.skipSpacesBack(i)
     // Assignment operator.
     func back(_ s: String) -> Bool {
