@@ -53,3 +53,11 @@ func expectSyntax(_ tool: [String], ext: String, _ source: String, sourceLocatio
     #expect(ok, "\(tool[0]) rejected:\n\(source)", sourceLocation: sourceLocation)
   }
 }
+
+@Test func syntaxCheckerRejectsBrokenInput() {
+  // Proves the syntax checks above can fail: a broken rewrite would be caught.
+  if let ok = syntaxCheck(["python3", "-m", "py_compile"], ext: "py", "x = os.environ[\"A\"\n") { #expect(!ok) }
+  if let ok = syntaxCheck(["node", "--check"], ext: "js", "const a = `${process.env.A`;\n") { #expect(!ok) }
+  if let ok = syntaxCheck(["bash", "-n"], ext: "sh", "echo 'a\n") { #expect(!ok) }
+  if let ok = syntaxCheck(["python3", "-m", "py_compile"], ext: "py", "x = 1\n") { #expect(ok) }
+}
