@@ -6,7 +6,9 @@ extension Planner {
       let name = String(tag.dropFirst(4))
       if isEnvName(name) { return name }
     }
-    if let target = assignmentTarget(for: occ.range, in: Text(content)) {
+    if occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty,
+      let target = assignmentTarget(for: occ.range, in: Text(content))
+    {
       let v = screamingSnake(target)
       if isEnvName(v) { return v }
     }

@@ -18,13 +18,15 @@ package enum Planner {
   ) -> Plan {
     let ft = fileType(path: path, content: content, projectFiles: projectFiles)
     let hasEnvTag = occ.tags.contains { $0.hasPrefix("env:") }
-    let v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: occ, content: content))
+    let inFile = occ.range.lowerBound >= 0 && occ.range.upperBound <= content.count && !occ.range.isEmpty
+    let probe = inFile ? occ : Occurrence(range: 0..<0, ruleID: occ.ruleID, tags: occ.tags)
+    let v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: probe, content: inFile ? content : []))
     let name = secretName
       ?? Self.secretName(variable: v, ruleID: occ.ruleID, isProviderToken: isProviderToken(ruleID: occ.ruleID, tags: occ.tags))
     var b = Builder(
       t: Text(content), r: occ.range, style: style, path: path, variable: v, name: name,
       plan: Plan(fileType: ft, variable: v, secretName: name, disposition: .rewrite))
-    guard occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty else {
+    guard inFile else {
       b.plan.disposition = .manual("the occurrence's byte range is outside the file")
       return b.plan
     }
