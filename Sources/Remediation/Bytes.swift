@@ -11,6 +11,11 @@ extension UInt8 {
   var isDigit: Bool { self >= 0x30 && self <= 0x39 }
 }
 
+infix operator ..<? : RangeFormationPrecedence
+
+/// A half-open range that is empty instead of trapping when the bounds are reversed.
+func ..<? (a: Int, b: Int) -> Range<Int> { a..<max(a, b) }
+
 struct Text {
   let b: [UInt8]
   init(_ b: [UInt8]) { self.b = b }

@@ -55,7 +55,7 @@ struct StringContext {
         if pythonPrefix {
           var j = i
           while j > ls, i - j < 2, "rRbBuUfF".utf8.contains(t.b[j - 1]) { j -= 1 }
-          if j == ls || !t[j - 1].isIdent { p = j; prefix = t.string(j..<i).lowercased() }
+          if j == ls || !t[j - 1].isIdent { p = j; prefix = t.string(j..<?i).lowercased() }
         }
         cur = StringContext(
           prefixStart: p, open: i, quote: c, delimiter: delim, hashes: hashes, contentStart: i + delim, close: nil,
@@ -65,7 +65,7 @@ struct StringContext {
         i += 1
       }
     }
-    guard var s = cur else { return nil }
+    guard var s = cur, s.contentStart <= range.lowerBound else { return nil }
     // Find the closing delimiter after the literal.
     var j = range.upperBound
     let limit = s.delimiter == 3 ? t.count : t.lineEnd(range.upperBound)

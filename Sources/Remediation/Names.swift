@@ -98,7 +98,7 @@ extension Planner {
       var j = i
       while j > ls, t[j - 1].isIdent || t[j - 1] == UInt8(ascii: "-") || t[j - 1] == UInt8(ascii: ".") { j -= 1 }
       guard j < i else { return nil }
-      let word = t.string(j..<i)
+      let word = t.string(j..<?i)
       i = j
       return word
     }

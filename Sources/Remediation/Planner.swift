@@ -41,6 +41,16 @@ package enum Planner {
       return b.plan
     }
     b.run(ft)
+    // Extra edits (imports, moved specs) must not collide with the literal's: when they do, a human decides.
+    let sorted = b.plan.edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    let inBounds = sorted.allSatisfy { $0.range.lowerBound >= 0 && $0.range.upperBound <= content.count }
+    let apart = zip(sorted, sorted.dropFirst()).allSatisfy { $0.range.upperBound <= $1.range.lowerBound }
+    if !(inBounds && apart) {
+      b.manual("the edits for this literal collide (it sits inside an import or declaration the rewrite changes): fix by hand")
+      b.plan.envMappings = [:]
+      b.plan.extraFiles = [:]
+      b.plan.renameTo = nil
+    }
     return b.plan
   }
 }
@@ -83,6 +93,11 @@ struct Builder {
       edit(r, "<removed>")
       plan.notes.append("the secret was in a comment: value removed, no reference added")
       return
+    }
+    if t.contains([.nl], in: r) {
+      let s = StringContext.find(r, in: t, quotes: [.dq, .sq, .bt], escapes: true, triple: true, swiftRaw: true, pythonPrefix: true)
+      let codeTypes: Set<FileType> = [.python, .javascript, .typescript, .go, .swift, .kotlin, .java, .ruby, .terraform]
+      guard codeTypes.contains(ft), let s, s.isWhole(r) else { return manual("the secret spans lines outside a string literal of its own: move it by hand") }
     }
     switch ft {
     case .python: python()
@@ -153,7 +168,7 @@ struct Builder {
 
   mutating func addPythonImport() {
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     for i in lines.indices {
       let l = text(i)
       guard l.hasPrefix("import ") else { continue }
@@ -240,7 +255,7 @@ struct Builder {
         edit(r, "${\(e)}")
       } else {
         guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
-        let inner = t.string(s.contentStart..<close)
+        let inner = t.string(s.contentStart..<?close)
         if inner.contains("`") || inner.contains("${") { return manual("the secret is part of a string that cannot become a template literal") }
         edit(s.open..<(s.open + 1), "`")
         edit(r, "${\(e)}")
@@ -271,7 +286,7 @@ struct Builder {
     } else if let s {
       guard let close = s.close, let closeEnd = s.closeEnd else { return manual("the secret is part of a string whose end was not found") }
       let q = String(UnicodeScalar(s.quote))
-      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       litRange = s.open..<closeEnd
       rep = (before.isEmpty ? "" : "\(q)\(before)\(q) + ") + call + (after.isEmpty ? "" : " + \(q)\(after)\(q)")
     }
@@ -287,10 +302,13 @@ struct Builder {
       edit(litRange, rep)
       return true
     }
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     let own = text(li).trimmed
     if own.hasPrefix("const ") && !own.hasPrefix("const (") {
-      let kw = t.find(Array("const".utf8), in: lines[li].start..<r.lowerBound)!
+      guard let kw = t.find(Array("const".utf8), in: lines[li].start..<max(lines[li].start, r.lowerBound)) else {
+        manual("the literal overlaps its const keyword")
+        return false
+      }
       edit(kw..<(kw + 5), "var")
       edit(litRange, rep)
       plan.notes.append("const turned into var: a const cannot hold os.Getenv; constant expressions using it need a var too")
@@ -314,7 +332,10 @@ struct Builder {
     guard close < lines.count else { manual("a const block without its closing parenthesis"); return false }
     let specs = ((open + 1)..<close).filter { let s = text($0).trimmed; return !s.isEmpty && !s.hasPrefix("//") }
     if specs.count == 1 {
-      let kw = t.find(Array("const".utf8), in: lines[open].start..<lines[open].end)!
+      guard let kw = t.find(Array("const".utf8), in: lines[open].start..<lines[open].end) else {
+        manual("a const block without its const keyword")
+        return false
+      }
       edit(kw..<(kw + 5), "var")
       edit(litRange, rep)
       plan.notes.append("const block turned into a var block: a const cannot hold os.Getenv")
@@ -327,7 +348,7 @@ struct Builder {
     // Move this spec out of the block into a `var` after it.
     let ls = lines[li].start
     let specStart = t.skipSpaces(ls)
-    let specText = t.string(specStart..<litRange.lowerBound) + rep + t.string(litRange.upperBound..<lines[li].end)
+    let specText = t.string(specStart..<?litRange.lowerBound) + rep + t.string(litRange.upperBound..<?lines[li].end)
     edit(ls..<lines[li].next, "")
     let after = lines[close].next
     let needsEOL = lines[close].next == lines[close].end
@@ -338,7 +359,7 @@ struct Builder {
 
   mutating func addGoImport() {
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     func path(_ s: Substring) -> String? {
       guard let a = s.firstIndex(of: "\""), let b = s[s.index(after: a)...].firstIndex(of: "\"") else { return nil }
       return String(s[s.index(after: a)..<b])
@@ -378,7 +399,7 @@ struct Builder {
         if let p = path(s), p > "os", pos == nil { pos = lines[k].start }
         k += 1
       }
-      let at = pos ?? lines[k].start
+      guard let at = pos ?? (k < lines.count ? lines[k].start : nil) else { return manual("an import block without its closing parenthesis") }
       edit(at..<at, indent + "\"os\"" + eol)
     } else if singles.count == 1 {
       let l = singles[0]
@@ -411,7 +432,7 @@ struct Builder {
     mapEnv()
     // import Foundation.
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     var firstImport: Int? = nil, firstCode: Int? = nil
     for i in lines.indices {
       let s = String(text(i).trimmed)
@@ -434,7 +455,7 @@ struct Builder {
   // MARK: - Java / Kotlin
 
   mutating func java() {
-    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let line = t.string(t.lineStart(r.lowerBound)..<?r.lowerBound)
     let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
     if words.contains("static") && words.contains("final") {
       return manual("a static final constant (switch labels, annotations) cannot read the environment: move it by hand")
@@ -446,7 +467,7 @@ struct Builder {
       edit(s.open..<closeEnd, e)
     } else if let s {
       guard let close = s.close, let closeEnd = s.closeEnd, s.delimiter == 1 else { return manual("the secret is part of a string whose end was not found") }
-      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       edit(s.open..<closeEnd, "(" + (before.isEmpty ? "" : "\"\(before)\" + ") + e + (after.isEmpty ? "" : " + \"\(after)\"") + ")")
     } else {
       edit(r, e)
@@ -455,7 +476,7 @@ struct Builder {
   }
 
   mutating func kotlin() {
-    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let line = t.string(t.lineStart(r.lowerBound)..<?r.lowerBound)
     let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
     if words.contains("const") { return manual("a const val cannot read the environment: make it a val by hand where no annotation needs it") }
     if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
@@ -483,7 +504,7 @@ struct Builder {
         edit(r, "#{\(e)}")
       } else {
         guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
-        let inner = t.string(s.contentStart..<close)
+        let inner = t.string(s.contentStart..<?close)
         if inner.contains("\"") || inner.contains("\\") || inner.contains("#") {
           return manual("the secret is part of a single-quoted string that cannot become an interpolated one")
         }
@@ -504,14 +525,14 @@ struct Builder {
     let ls = t.lineStart(r.lowerBound), le = t.lineEnd(r.lowerBound)
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, rawQuotes: [.sq])
     // `export X=literal` where X is the variable: the line goes, `hush run` injects X.
-    let line = t.string(ls..<le).trimmed
+    let line = t.string(ls..<?le).trimmed
     if line.hasPrefix("export ") {
       let rest = line.dropFirst(7).trimmingSpaces
       if let eq = rest.firstIndex(of: "="), String(rest[..<eq]) == variable {
         let valueStart = s?.open ?? r.lowerBound
         let valueEnd = s?.closeEnd ?? r.upperBound
-        if (s == nil || s!.isWhole(r)), t.string(valueEnd..<le).trimmed.isEmpty,
-          t.string(ls..<valueStart).trimmed.hasSuffix("=")
+        if (s == nil || s!.isWhole(r)), t.string(valueEnd..<?le).trimmed.isEmpty,
+          t.string(ls..<?valueStart).trimmed.hasSuffix("=")
         {
           edit(ls..<t.nextLineStart(r.lowerBound), "")
           plan.notes.append("deleted `export \(variable)=…`: hush run injects \(variable)")
@@ -575,7 +596,7 @@ struct Builder {
       let before = t[t.skipSpacesBack(r.lowerBound) - 1]
       let atValueStart = before == UInt8(ascii: ":") || before == UInt8(ascii: "-") || before == UInt8(ascii: "=")
       if atValueStart {
-        let rest = t.string(r.upperBound..<t.lineEnd(r.lowerBound)).trimmed
+        let rest = t.string(r.upperBound..<?t.lineEnd(r.lowerBound)).trimmed
         guard rest.isEmpty || rest.hasPrefix("#") else { return manual("the secret starts a longer YAML plain scalar: quote the value and retry") }
         edit(r, "\"\(placeholder)\"")
       } else {
@@ -601,7 +622,7 @@ struct Builder {
     // Provider credentials: providers read them from the environment.
     if let header = terraformBlockHeader(), header.hasPrefix("provider") {
       let ls = t.lineStart(r.lowerBound)
-      let attr = t.string(ls..<t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
+      let attr = t.string(ls..<?t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
       let creds: Set<String> = ["access_key", "secret_key", "token", "password", "client_secret", "api_key", "api_token",
                                  "client_certificate_password", "credentials"]
       if creds.contains(attr) {
@@ -643,7 +664,7 @@ struct Builder {
       } else if c == .dq {
         inString = true
       } else if c == UInt8(ascii: "{") {
-        if depth == 0 { header = t.string(lineStartPos..<i).trimmingSpaces }
+        if depth == 0 { header = t.string(lineStartPos..<?i).trimmingSpaces }
         depth += 1
       } else if c == UInt8(ascii: "}") {
         depth -= 1
@@ -657,7 +678,7 @@ struct Builder {
   // MARK: - Dockerfile
 
   mutating func dockerfile() {
-    let line = t.string(t.lineStart(r.lowerBound)..<t.lineEnd(r.lowerBound)).trimmingSpaces
+    let line = t.string(t.lineStart(r.lowerBound)..<?t.lineEnd(r.lowerBound)).trimmingSpaces
     let instruction = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
     let id = variable.lowercased()
     manual("values in a Dockerfile persist in image layers: use a build secret or inject at run time, then rebuild and rotate")
