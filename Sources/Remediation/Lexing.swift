@@ -132,3 +132,89 @@ func isInComment(_ pos: Int, in t: Text, style: CommentStyle, quotes: Set<UInt8>
   }
   return false
 }
+
+/// A string literal that opened on an earlier line and is still open at `pos` (Python triple quotes, JavaScript
+/// template literals, Go raw strings, Swift/Kotlin/Java text blocks): a whole-file scan, since the line scan of
+/// `StringContext.find` cannot see it.
+struct MultilineString {
+  var open: Int
+  var quote: UInt8
+  var delimiter: Int
+  var prefix: String
+
+  static func find(at pos: Int, in t: Text, ft: FileType) -> MultilineString? {
+    let quotes: Set<UInt8>, triple: Bool, hashComments: Bool, slashComments: Bool, raw: Set<UInt8>
+    switch ft {
+    case .python: (quotes, triple, hashComments, slashComments, raw) = ([.dq, .sq], true, true, false, [])
+    case .javascript, .typescript: (quotes, triple, hashComments, slashComments, raw) = ([.dq, .sq, .bt], false, false, true, [])
+    case .go: (quotes, triple, hashComments, slashComments, raw) = ([.dq, .sq, .bt], false, false, true, [.bt])
+    case .swift, .kotlin, .java: (quotes, triple, hashComments, slashComments, raw) = ([.dq], true, false, true, [])
+    default: return nil
+    }
+    var i = 0
+    var cur: MultilineString? = nil
+    while i < pos {
+      let c = t.b[i]
+      if let s = cur {
+        if c == .bs && !raw.contains(s.quote) { i += 2; continue }
+        if c == s.quote && (s.delimiter == 1 || (t[i + 1] == c && t[i + 2] == c)) {
+          i += s.delimiter
+          cur = nil
+          continue
+        }
+        // A single-quoted string ends at the line's end (unterminated): do not let it swallow the file.
+        if c == .nl && s.delimiter == 1 && s.quote != .bt { cur = nil }
+        i += 1
+        continue
+      }
+      if hashComments && c == .hash || slashComments && c == UInt8(ascii: "/") && t[i + 1] == UInt8(ascii: "/") {
+        while i < pos && t.b[i] != .nl { i += 1 }
+        continue
+      }
+      if slashComments && c == UInt8(ascii: "/") && t[i + 1] == UInt8(ascii: "*") {
+        i += 2
+        while i < pos && !(t.b[i] == UInt8(ascii: "*") && t[i + 1] == UInt8(ascii: "/")) { i += 1 }
+        i += 2
+        continue
+      }
+      if quotes.contains(c) {
+        let delim = triple && t[i + 1] == c && t[i + 2] == c ? 3 : 1
+        var prefix = ""
+        if ft == .python {
+          var j = i
+          while j > 0, i - j < 2, "rRbBuUfF".utf8.contains(t.b[j - 1]) { j -= 1 }
+          if j == 0 || !t[j - 1].isIdent { prefix = t.string(j..<?i).lowercased() }
+        }
+        cur = MultilineString(open: i, quote: c, delimiter: delim, prefix: prefix)
+        i += delim
+        continue
+      }
+      i += 1
+    }
+    guard let s = cur, t.lineStart(s.open) != t.lineStart(pos) else { return nil }
+    return s
+  }
+}
+
+/// The heredoc whose body holds `pos`: whether its delimiter was quoted (`<<'EOF'`, no expansion).
+func enclosingHeredoc(at pos: Int, in t: Text) -> (quoted: Bool, word: String)? {
+  var open: (quoted: Bool, word: String)? = nil
+  let target = t.lineStart(pos)
+  for l in t.lines {
+    if l.start >= target { break }
+    if let o = open {
+      if t.string(l.start..<?l.end).trimmingSpaces == o.word { open = nil }
+      continue
+    }
+    guard let at = t.find(Array("<<".utf8), in: l.start..<?l.end), t[at + 2] != UInt8(ascii: "<") else { continue }
+    var k = at + 2
+    if t[k] == UInt8(ascii: "-") || t[k] == UInt8(ascii: "~") { k += 1 }
+    k = t.skipSpaces(k)
+    let quoted = t[k] == .sq || t[k] == .dq
+    if quoted { k += 1 }
+    var e = k
+    while e < l.end && t[e].isIdent { e += 1 }
+    if e > k { open = (quoted, t.string(k..<?e)) }
+  }
+  return open
+}

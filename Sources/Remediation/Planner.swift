@@ -159,6 +159,11 @@ struct Builder {
         edit(s.open..<s.open, "f")
         edit(r, "{\(expr(other))}")
       }
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .python) {
+      guard m.prefix.contains("f") else {
+        return manual("the secret is inside a multi-line string: make it an f-string or move it by hand")
+      }
+      edit(r, "{\(expr(m.quote == .dq ? "'" : "\""))}")
     } else {
       edit(r, expr("\""))
     }
@@ -261,6 +266,9 @@ struct Builder {
         edit(r, "${\(e)}")
         edit(close..<(close + 1), "`")
       }
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: plan.fileType) {
+      guard m.quote == .bt else { return manual("the secret is inside a string the planner cannot delimit") }
+      edit(r, "${\(e)}")
     } else {
       edit(r, wrapIfFollowed(e, after: r.upperBound))
     }
@@ -289,6 +297,14 @@ struct Builder {
       let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       litRange = s.open..<closeEnd
       rep = (before.isEmpty ? "" : "\(q)\(before)\(q) + ") + call + (after.isEmpty ? "" : " + \(q)\(after)\(q)")
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .go) {
+      guard m.quote == .bt, !t.line(m.open).contains("const") else {
+        return manual("the secret is inside a multi-line constant string: move it by hand")
+      }
+      edit(r, "` + \(call) + `")
+      mapEnv()
+      addGoImport()
+      return
     }
     guard goConst(litRange: litRange, rep: rep) else { return }
     mapEnv()
@@ -426,6 +442,10 @@ struct Builder {
       edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd))
     } else if let s {
       edit(r, "\\" + String(repeating: "#", count: s.hashes) + "(\(e))")
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .swift) {
+      var hashes = 0
+      while t[m.open - 1 - hashes] == .hash { hashes += 1 }
+      edit(r, "\\" + String(repeating: "#", count: hashes) + "(\(e))")
     } else {
       edit(r, e)
     }
@@ -469,6 +489,8 @@ struct Builder {
       guard let close = s.close, let closeEnd = s.closeEnd, s.delimiter == 1 else { return manual("the secret is part of a string whose end was not found") }
       let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       edit(s.open..<closeEnd, "(" + (before.isEmpty ? "" : "\"\(before)\" + ") + e + (after.isEmpty ? "" : " + \"\(after)\"") + ")")
+    } else if MultilineString.find(at: r.lowerBound, in: t, ft: .java) != nil {
+      return manual("the secret is inside a text block: move it by hand")
     } else {
       edit(r, e)
     }
@@ -484,7 +506,7 @@ struct Builder {
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
       edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
-    } else if s != nil {
+    } else if s != nil || MultilineString.find(at: r.lowerBound, in: t, ft: .kotlin) != nil {
       edit(r, "${\(e)}")
     } else {
       edit(r, e)
@@ -524,6 +546,14 @@ struct Builder {
     let ref = strict ? "${\(variable):?run via hush run}" : "${\(variable)}"
     let ls = t.lineStart(r.lowerBound), le = t.lineEnd(r.lowerBound)
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, rawQuotes: [.sq])
+    if let h = enclosingHeredoc(at: r.lowerBound, in: t) {
+      if h.quoted {
+        return manual("the secret is in a quoted heredoc (<<'\(h.word)'), which expands nothing: unquote it by hand, escaping its other $ and backticks")
+      }
+      edit(r, ref)
+      mapEnv()
+      return
+    }
     // `export X=literal` where X is the variable: the line goes, `hush run` injects X.
     let line = t.string(ls..<?le).trimmed
     if line.hasPrefix("export ") {
