@@ -7,8 +7,14 @@ extension Planner {
       if isEnvName(name) { return name }
     }
     if occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty,
-      let target = assignmentTarget(for: occ.range, in: Text(content))
+      var target = assignmentTarget(for: occ.range, in: Text(content))
     {
+      // Terraform `variable "db_password" { default = "…" }`: the variable's own name.
+      if target == "default", let h = terraformBlockHeader(at: occ.range.lowerBound, in: Text(content)),
+        h.hasPrefix("variable"), case let parts = h.split(separator: "\""), parts.count >= 2
+      {
+        target = String(parts[1])
+      }
       let v = screamingSnake(target)
       if isEnvName(v) { return v }
     }

@@ -461,7 +461,7 @@ struct Builder {
         if ix + 1 < words.count, words[ix + 1] == "Foundation" { return }
         if firstImport == nil { firstImport = i }
       }
-      if firstCode == nil && !s.isEmpty && !s.hasPrefix("//") { firstCode = i }
+      if firstCode == nil && !s.isEmpty && !s.hasPrefix("//") && !s.hasPrefix("#!") { firstCode = i }
     }
     let at = firstImport ?? firstCode
     if let at {
@@ -648,9 +648,28 @@ struct Builder {
     if path.hasSuffix(".tfvars") {
       return manual("a .tfvars file holds values: delete the line and map TF_VAR_\(variable.lowercased()) = \"\(ref)\" in env.toml")
     }
-    let tfVar = variable.lowercased()
+    var tfVar = variable.lowercased()
+    let header = terraformBlockHeader()
+    if let header, header.hasPrefix("terraform") {
+      return manual("backend and terraform settings cannot use variables: pass -backend-config or the backend's environment variables")
+    }
+    // A variable's default: the variable stays, its default goes, the value comes from TF_VAR_<name>.
+    if let header, header.hasPrefix("variable") {
+      let parts = header.split(separator: "\"")
+      let ls = t.lineStart(r.lowerBound)
+      let attr = t.string(ls..<?r.lowerBound).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
+      let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
+      guard parts.count >= 2, attr == "default", let s, s.isWhole(r), let ce = s.closeEnd,
+        t.string(ce..<?t.lineEnd(r.lowerBound)).trimmingSpaces.isEmpty
+      else { return manual("the secret is part of a variable block in a form the planner does not rewrite: move it by hand") }
+      tfVar = String(parts[1])
+      edit(ls..<t.nextLineStart(r.lowerBound), "")
+      plan.envMappings["TF_VAR_\(tfVar)"] = ref
+      plan.notes.append("deleted the default of variable \"\(tfVar)\": add sensitive = true to it; TF_VAR_\(tfVar) = \"\(ref)\" in env.toml maps the value")
+      return
+    }
     // Provider credentials: providers read them from the environment.
-    if let header = terraformBlockHeader(), header.hasPrefix("provider") {
+    if let header, header.hasPrefix("provider") {
       let ls = t.lineStart(r.lowerBound)
       let attr = t.string(ls..<?t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
       let creds: Set<String> = ["access_key", "secret_key", "token", "password", "client_secret", "api_key", "api_token",
@@ -678,14 +697,17 @@ struct Builder {
     plan.notes.append("TF_VAR_\(tfVar) = \"\(ref)\" in env.toml maps the value; state files hold secrets too")
   }
 
-  /// The header of the top-level block around the literal, e.g. `provider "aws" {`.
-  func terraformBlockHeader() -> String? {
+  func terraformBlockHeader() -> String? { Remediation.terraformBlockHeader(at: r.lowerBound, in: t) }
+}
+
+/// The header of the top-level block around `pos`, e.g. `provider "aws" {`.
+func terraformBlockHeader(at pos: Int, in t: Text) -> String? {
     var depth = 0
     var header: String? = nil
     var inString = false
     var i = 0
     var lineStartPos = 0
-    while i < r.lowerBound {
+    while i < pos {
       let c = t.b[i]
       if c == .nl { lineStartPos = i + 1 }
       if inString {
@@ -703,8 +725,9 @@ struct Builder {
       i += 1
     }
     return depth > 0 ? header : nil
-  }
+}
 
+extension Builder {
   // MARK: - Dockerfile
 
   mutating func dockerfile() {

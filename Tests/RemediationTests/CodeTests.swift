@@ -211,3 +211,10 @@ import Testing
     expectSyntax(["ruby", "-c"], ext: "rb", rewrite("client.rb", part).output)
   }
 }
+
+@Suite struct SwiftScriptTests {
+  @Test func importGoesAfterTheShebang() {
+    let src = "#!/usr/bin/env swift\nlet key = \"\(fake)\"\n"
+    #expect(rewrite("tool.swift", src).output == "#!/usr/bin/env swift\nimport Foundation\n\nlet key = ProcessInfo.processInfo.environment[\"KEY\"]!\n")
+  }
+}

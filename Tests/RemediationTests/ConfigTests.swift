@@ -165,3 +165,25 @@ import Testing
     #expect(plan.notes.contains("values persist in image layers: rebuild and rotate"))
   }
 }
+
+@Suite struct TerraformBlockTests {
+  @Test func variableDefaultIsDeleted() {
+    let src = "variable \"db_password\" {\n  type    = string\n  default = \"\(fake)\"\n}\n"
+    let (plan, out) = rewrite("variables.tf", src)
+    #expect(plan.disposition == .rewrite)
+    #expect(out == "variable \"db_password\" {\n  type    = string\n}\n")
+    #expect(plan.envMappings == ["TF_VAR_db_password": "hush://db-password"])
+  }
+
+  @Test func backendIsManual() {
+    let src = "terraform {\n  backend \"s3\" {\n    secret_key = \"\(fake)\"\n  }\n}\n"
+    guard case .manual = rewrite("main.tf", src).plan.disposition else { Issue.record("expected manual"); return }
+  }
+
+  @Test func tfvarsIsManual() {
+    guard case .manual = rewrite("prod.tfvars", "db_password = \"\(fake)\"\n").plan.disposition else {
+      Issue.record("expected manual")
+      return
+    }
+  }
+}
