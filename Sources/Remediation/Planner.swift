@@ -3,13 +3,34 @@
 package enum Planner {
   /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid; at one offset an insertion lands
   /// before a replacement starting there.
+  /// Insertions at one offset come out in the order given.
   package static func apply(_ edits: [Edit], to content: [UInt8]) -> [UInt8] {
     var out = content
-    let sorted = edits.sorted {
-      ($0.range.lowerBound, $0.range.upperBound) > ($1.range.lowerBound, $1.range.upperBound)
+    let sorted = edits.enumerated().sorted {
+      ($0.element.range.lowerBound, $0.element.range.upperBound, $0.offset)
+        > ($1.element.range.lowerBound, $1.element.range.upperBound, $1.offset)
     }
-    for e in sorted { out.replaceSubrange(e.range, with: e.replacement) }
+    for (_, e) in sorted { out.replaceSubrange(e.range, with: e.replacement) }
     return out
+  }
+
+  /// The edits of several plans for one file (several secrets in it): identical edits (the same `import os`, the
+  /// same import block) are kept once. nil when two plans' edits collide: plan those secrets one at a time.
+  package static func combinedEdits(_ plans: [Plan]) -> [Edit]? {
+    var out: [Edit] = []
+    for p in plans where p.disposition == .rewrite {
+      for e in p.edits where !out.contains(e) { out.append(e) }
+    }
+    let sorted = out.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.upperBound > b.range.lowerBound { return nil }
+    return out
+  }
+
+  /// One plan per occurrence of one file.
+  package static func plans(
+    path: String, content: [UInt8], occurrences: [Occurrence], style: Style, projectFiles: Set<String> = []
+  ) -> [Plan] {
+    occurrences.map { plan(path: path, content: content, occurrence: $0, style: style, projectFiles: projectFiles) }
   }
 
   package static func plan(

@@ -197,3 +197,37 @@ import Testing
     #expect(plan.edits.isEmpty)
   }
 }
+
+@Suite struct CombinedTests {
+  func occurrences(_ c: [UInt8], _ secrets: [String]) -> [Occurrence] {
+    secrets.map { s in
+      let n = Array(s.utf8)
+      let at = (0...(c.count - n.count)).first { Array(c[$0..<($0 + n.count)]) == n }!
+      return Occurrence(range: at..<(at + n.count), ruleID: "generic-password")
+    }
+  }
+
+  @Test func twoSecretsInOnePythonFileShareOneImport() {
+    let other = "FAKEotherFAKE0987654321zyxw"
+    let c = Array("import sys\n\ndb_password = \"\(fake)\"\napi_key = \"\(other)\"\n".utf8)
+    let plans = Planner.plans(path: "app.py", content: c, occurrences: occurrences(c, [fake, other]), style: .strict)
+    let edits = Planner.combinedEdits(plans)!
+    #expect(String(decoding: Planner.apply(edits, to: c), as: UTF8.self)
+      == "import os\nimport sys\n\ndb_password = os.environ[\"DB_PASSWORD\"]\napi_key = os.environ[\"API_KEY\"]\n")
+  }
+
+  @Test func twoConstSpecsMoveOutInOrder() {
+    let other = "FAKEotherFAKE0987654321zyxw"
+    let c = Array("package main\n\nimport \"os\"\n\nconst (\n\tuser = \"app\"\n\tpassword = \"\(fake)\"\n\ttoken = \"\(other)\"\n)\n".utf8)
+    let plans = Planner.plans(path: "main.go", content: c, occurrences: occurrences(c, [fake, other]), style: .strict)
+    let edits = Planner.combinedEdits(plans)!
+    #expect(String(decoding: Planner.apply(edits, to: c), as: UTF8.self)
+      == "package main\n\nimport \"os\"\n\nconst (\n\tuser = \"app\"\n)\nvar password = os.Getenv(\"PASSWORD\")\nvar token = os.Getenv(\"TOKEN\")\n")
+  }
+
+  @Test func collidingPlansAreRefused() {
+    let a = Plan(fileType: .other, variable: "A", secretName: "a", disposition: .rewrite, edits: [Edit(range: 0..<4, "x")])
+    let b = Plan(fileType: .other, variable: "B", secretName: "b", disposition: .rewrite, edits: [Edit(range: 2..<6, "y")])
+    #expect(Planner.combinedEdits([a, b]) == nil)
+  }
+}

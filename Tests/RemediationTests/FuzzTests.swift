@@ -23,7 +23,7 @@ import Testing
     "\"", "'", "`", "\"\"\"", "#", "//", "/*", "*/", "\n", "\r\n", " ", "\t", "=", ":", "{", "}", "(", ")", "${", "#{",
     "\\", "f\"", "b'", "#\"", "\"#", "const (", "const ", "import (", "import \"fmt\"", "package main", ")", "export K=",
     "provider \"aws\" {", "secret_key = ", "kind: Secret\napiVersion: v1\n", "\"\"\"doc\"\"\"\n", "from __future__ import x\n",
-    "key", "api_key", "var", "let", "static final ", "const val ", "ENV ", "- ", "\u{FEFF}", "é",
+    "key", "api_key", "var", "let", "static final ", "const val ", "ENV ", "- ", "\u{FEFF}", "é", "variable \"x\" {", "default = ", "terraform {", "<<EOF\n", "<<'EOF'\n", "EOF\n",
   ]
 
   @Test func plannerNeverTrapsAndEditsAreSound() {
