@@ -160,7 +160,22 @@ struct Builder {
   mutating func python() {
     func expr(_ q: String) -> String { strict ? "os.environ[\(q)\(variable)\(q)]" : "os.getenv(\(q)\(variable)\(q))" }
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, triple: true, pythonPrefix: true)
-    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+    if t.string(t.lineStart(r.lowerBound)..<?r.lowerBound).trimmingSpaces.hasPrefix("case ") {
+      return manual("a match-case pattern cannot read the environment: compare in a guard by hand")
+    }
+    // `"abc" "def"`: implicit concatenation needs a string literal, so the token goes into an f-string.
+    let adjacent = s.map { s in
+      guard let ce = s.closeEnd else { return false }
+      // Across lines too (parenthesized concatenation); the f-string route is valid either way.
+      var n = ce
+      while n < t.count && (t[n].isSpace || t[n] == .nl || t[n] == .cr) { n += 1 }
+      let from = n
+      while "rRbBuUfF".utf8.contains(t[n]) && n - from < 2 { n += 1 }
+      var b = s.prefixStart
+      while b > 0 && (t[b - 1].isSpace || t[b - 1] == .nl || t[b - 1] == .cr) { b -= 1 }
+      return t[n] == .dq || t[n] == .sq || t[b - 1] == .dq || t[b - 1] == .sq
+    } ?? false
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd, !adjacent {
       if s.prefix.contains("b") {
         edit(s.prefixStart..<closeEnd, strict ? "os.environb[b\"\(variable)\"]" : "os.getenvb(b\"\(variable)\")")
       } else {
@@ -275,7 +290,13 @@ struct Builder {
     }
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq, .bt], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+      // `{ "abc": 1 }`: an object key becomes a computed key.
+      let p = t[t.skipSpacesBack(s.open) - 1]
+      if t[t.skipSpaces(closeEnd)] == UInt8(ascii: ":") && (p == UInt8(ascii: "{") || p == UInt8(ascii: ",")) {
+        edit(s.open..<closeEnd, "[\(e)]")
+      } else {
+        edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open))
+      }
     } else if let s {
       if s.quote == .bt {
         edit(r, "${\(e)}")
@@ -291,16 +312,26 @@ struct Builder {
       guard m.quote == .bt else { return manual("the secret is inside a string the planner cannot delimit") }
       edit(r, "${\(e)}")
     } else {
-      edit(r, wrapIfFollowed(e, after: r.upperBound))
+      edit(r, wrapIfFollowed(e, after: r.upperBound, before: r.lowerBound))
     }
     mapEnv()
   }
 
-  /// `a ?? ""` and `a ?: ""` bind loosely: parenthesize when a member access or call follows.
-  func wrapIfFollowed(_ e: String, after pos: Int) -> String {
+  /// `a ?? ""` and `a ?: ""` bind loosely (and JavaScript refuses `??` next to `||`): parenthesize unless the
+  /// expression stands alone between an assignment, call argument or element delimiter and the statement's end.
+  func wrapIfFollowed(_ e: String, after pos: Int, before start: Int? = nil) -> String {
     guard e.contains(" ?? ") || e.contains(" ?: ") else { return e }
     let n = t[t.skipSpaces(pos)]
-    return n == UInt8(ascii: ".") || n == UInt8(ascii: "[") || n == UInt8(ascii: "(") || n == UInt8(ascii: "+") ? "(\(e))" : e
+    let nextOK = n == 0 || n == .nl || n == .cr || ";,)]}".utf8.contains(n) || (n == UInt8(ascii: "/") && t[t.skipSpaces(pos) + 1] == UInt8(ascii: "/"))
+    var prevOK = true
+    if let start {
+      let pi = t.skipSpacesBack(start) - 1
+      let p = t[pi]
+      let pp = t[pi - 1]
+      let isAssign = p == UInt8(ascii: "=") && !"=!<>".utf8.contains(pp)
+      prevOK = pi < 0 || p == .nl || isAssign || "(,[{:".utf8.contains(p) || p.isIdent
+    }
+    return nextOK && prevOK ? e : "(\(e))"
   }
 
   // MARK: - Go
@@ -460,7 +491,7 @@ struct Builder {
     let e = "ProcessInfo.processInfo.environment[\"\(variable)\"]" + (strict ? "!" : " ?? \"\"")
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true, swiftRaw: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+      edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open - s.hashes))
     } else if let s {
       edit(r, "\\" + String(repeating: "#", count: s.hashes) + "(\(e))")
     } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .swift) {
@@ -502,6 +533,7 @@ struct Builder {
       return manual("a static final constant (switch labels, annotations) cannot read the environment: move it by hand")
     }
     if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
+    if line.trimmed.hasPrefix("case ") { return manual("a switch label must be a constant: compare with equals() by hand") }
     let e = "System.getenv(\"\(variable)\")"
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
@@ -526,7 +558,7 @@ struct Builder {
     let e = "System.getenv(\"\(variable)\")" + (strict ? "!!" : " ?: \"\"")
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open))
     } else if s != nil || MultilineString.find(at: r.lowerBound, in: t, ft: .kotlin) != nil {
       edit(r, "${\(e)}")
     } else {

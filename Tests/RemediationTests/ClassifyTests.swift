@@ -231,3 +231,21 @@ import Testing
     #expect(Planner.combinedEdits([a, b]) == nil)
   }
 }
+
+@Suite struct ReservedNameTests {
+  @Test func systemVariablesAndURLUserInfoAreNeverTargets() {
+    // `user:` would become $USER, the login name: fall back to the rule's name instead.
+    let (plan, out) = rewrite("run.sh", "curl -u user:\(fake) https://x.invalid\n", rule: "acme-api-token")
+    #expect(plan.variable == "ACME_API_TOKEN")
+    #expect(out == "curl -u user:\"${ACME_API_TOKEN:?run via hush run}\" https://x.invalid\n")
+    #expect(rewrite(".env", "HOME=\(fake)\n").plan.variable == "GENERIC_PASSWORD")
+    #expect(rewrite("a.yml", "dsn: postgres://app:\(fake)@db/app\n", rule: "postgres-uri-password").plan.variable == "DSN")
+  }
+}
+
+@Suite struct URLTargetTests {
+  @Test func theKeyOfTheWholeURL() {
+    #expect(rewrite(".env", "DATABASE_URL=postgres://app:\(fake)@db/app\n").plan.variable == "DATABASE_URL")
+    #expect(rewrite("a.py", "DSN = \"postgres://app:\(fake)@db/app\"\n").plan.variable == "DSN")
+  }
+}
