@@ -677,7 +677,8 @@ struct Builder {
     if ft == .yaml && s == nil {
       // A plain scalar cannot start with `{`: quote it.
       let before = t[t.skipSpacesBack(r.lowerBound) - 1]
-      let atValueStart = before == UInt8(ascii: ":") || before == UInt8(ascii: "-") || before == UInt8(ascii: "=")
+      let atValueStart = (t[r.lowerBound - 1].isSpace && (before == UInt8(ascii: ":") || before == UInt8(ascii: "-")))
+        || t.skipSpacesBack(r.lowerBound) == t.lineStart(r.lowerBound)
       if atValueStart {
         let rest = t.string(r.upperBound..<?t.lineEnd(r.lowerBound)).trimmed
         guard rest.isEmpty || rest.hasPrefix("#") else { return manual("the secret starts a longer YAML plain scalar: quote the value and retry") }

@@ -83,3 +83,79 @@ import Testing
     }
   }
 }
+
+@Suite struct ConfigCorpusTests {
+  static let yamlCheck = ["python3", "-c", "import sys, yaml; yaml.safe_load(open(sys.argv[1]))"]
+
+  static let yaml: [(String, String)] = [
+    ("docker-compose.yml", "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: \(fake)\n"),
+    ("docker-compose.yml", "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=\(fake)\n"),
+    ("compose.yaml", "services:\n  app:\n    environment:\n      API_KEY: \"\(fake)\"\n"),
+    (".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      API_TOKEN: \(fake)\n"),
+    (".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H \"Authorization: token \(fake)\" https://x.invalid\n"),
+    ("src/main/resources/application.yml", "spring:\n  datasource:\n    password: \(fake)\n"),
+    ("config/settings.yml", "api:\n  key: \(fake)\n"),
+    ("config/settings.yml", "api:\n  key: '\(fake)'\n"),
+    ("config/settings.yml", "api:\n  dsn: postgres://app:\(fake)@db/app\n"),
+    ("config/settings.yml", "keys:\n  - \(fake)\n"),
+  ]
+
+  @Test(arguments: yaml.indices) func yamlParses(_ i: Int) {
+    let (path, src) = Self.yaml[i]
+    let (plan, out) = rewrite(path, src, projectFiles: ["pom.xml"])
+    #expect(plan.disposition == .rewrite, "\(path)")
+    #expect(!out.contains(fake))
+    expectSyntax(Self.yamlCheck, ext: "yml", out)
+  }
+
+  @Test func jsonParses() {
+    for src in ["{\"apiKey\": \"\(fake)\"}\n", "{\"db\": {\"url\": \"postgres://app:\(fake)@db/app\"}}\n", "[\"\(fake)\"]\n"] {
+      let (plan, out) = rewrite("config/app.json", src)
+      #expect(plan.disposition == .rewrite)
+      expectSyntax(["python3", "-m", "json.tool"], ext: "json", out)
+    }
+  }
+
+  @Test func terraformParses() {
+    let cases = [
+      "resource \"aws_db_instance\" \"main\" {\n  password = \"\(fake)\"\n}\n",
+      "locals {\n  dsn = \"postgres://app:\(fake)@db/app\"\n}\n",
+      "provider \"aws\" {\n  region     = \"us-east-1\"\n  secret_key = \"\(fake)\"\n}\n",
+      "variable \"db_password\" {\n  type    = string\n  default = \"\(fake)\"\n}\n",
+    ]
+    for src in cases {
+      let (plan, out) = rewrite("infra/main.tf", src, tags: ["env:DB_PASSWORD"])
+      #expect(plan.disposition == .rewrite)
+      expectSyntax(["terraform", "fmt"], ext: "tf", out)
+    }
+  }
+
+  @Test func javaCompiles() {
+    let cases = [
+      "class Db {\n  private String dbPassword = \"\(fake)\";\n}\n",
+      "class Db {\n  String url() { return \"jdbc:postgresql://db/app?password=\(fake)\".trim(); }\n}\n",
+      "class Db {\n  java.util.Map<String, String> m = java.util.Map.of(\"password\", \"\(fake)\");\n}\n",
+    ]
+    for src in cases {
+      let (plan, out) = rewrite("src/main/java/Db.java", src)
+      #expect(plan.disposition == .rewrite)
+      expectSyntax(["javac", "-d", "."], ext: "java", out)
+    }
+  }
+
+  @Test func swiftParses() {
+    let cases = [
+      "let apiKey = \"\(fake)\"\n",
+      "struct C { var token = \"Bearer \(fake)\" }\n",
+      "let n = \"\(fake)\".count\n",
+      "let k = [\"a\": #\"x\(fake)\"#]\n",
+    ]
+    for style in [Style.strict, .lenient] {
+      for src in cases {
+        let (plan, out) = rewrite("Sources/App/C.swift", src, style: style)
+        #expect(plan.disposition == .rewrite)
+        expectSyntax(["swiftc", "-parse"], ext: "swift", out)
+      }
+    }
+  }
+}
