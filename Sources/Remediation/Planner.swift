@@ -90,9 +90,13 @@ struct Builder {
   var eol: String { t.eol }
 
   mutating func edit(_ range: Range<Int>, _ s: String) { plan.edits.append(Edit(range: range, s)) }
+  /// Manual plans carry no edits and no mappings: nothing is rewritten, the notes say what to do.
   mutating func manual(_ why: String) {
     plan.disposition = .manual(why)
     plan.edits = []
+    plan.envMappings = [:]
+    plan.extraFiles = [:]
+    plan.renameTo = nil
   }
   mutating func mapEnv() { plan.envMappings[variable] = ref }
 
@@ -149,10 +153,25 @@ struct Builder {
     case .kubernetesSecret:
       manual("manifests in git should not carry Secret data: use an ExternalSecret or render a template")
       plan.notes.append("template route: replace the value with {{ \(ref) }}, rename the file to *.tpl and render it with hush render")
+    case .other where isUnsupportedCode(path):
+      manual("no rewrite rule for this language: read the value from the environment by hand (hush run injects \(variable))")
     case .yaml, .json, .properties, .other: template(ft)
     case .terraform: terraform()
     case .dockerfile: dockerfile()
     }
+  }
+
+  /// Source code in a language without a row in the table: a template would break it.
+  func isUnsupportedCode(_ path: String) -> Bool {
+    let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+    guard let dot = name.lastIndex(of: ".") else { return false }
+    let ext = String(name[name.index(after: dot)...])
+    let code: Set<String> = [
+      "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "cs", "fs", "vb", "rs", "php", "pl", "pm", "lua", "dart", "scala",
+      "sc", "groovy", "gradle", "clj", "ex", "exs", "erl", "hs", "ml", "r", "jl", "nim", "zig", "ps1", "psm1", "bat", "cmd",
+      "vue", "svelte", "html", "htm", "sql", "fish", "elm", "cr", "v", "d", "pas", "asm", "s", "coffee",
+    ]
+    return code.contains(ext)
   }
 
   // MARK: - Python

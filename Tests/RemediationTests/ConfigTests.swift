@@ -187,3 +187,15 @@ import Testing
     }
   }
 }
+
+@Suite struct OtherFileTests {
+  @Test func unknownCodeIsManualAndConfigBecomesATemplate() {
+    let php = rewrite("src/db.php", "<?php\n$password = \"\(fake)\";\n")
+    guard case .manual = php.plan.disposition else { Issue.record("expected manual"); return }
+    #expect(php.output.contains(fake))
+    let toml = rewrite("config/app.toml", "[db]\npassword = \"\(fake)\"\n")
+    #expect(toml.plan.disposition == .rewrite)
+    #expect(toml.output == "[db]\npassword = \"{{ hush://password }}\"\n")
+    #expect(toml.plan.renameTo == "config/app.toml.tpl")
+  }
+}
