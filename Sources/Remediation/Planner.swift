@@ -757,7 +757,8 @@ struct Builder {
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
       edit(s.open..<closeEnd, "var.\(tfVar)")
-    } else if s != nil {
+    } else if s != nil || enclosingHeredoc(at: r.lowerBound, in: t) != nil {
+      // Inside a string or a heredoc: interpolation.
       edit(r, "${var.\(tfVar)}")
     } else {
       edit(r, "var.\(tfVar)")

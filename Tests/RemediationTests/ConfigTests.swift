@@ -199,3 +199,10 @@ import Testing
     #expect(toml.plan.renameTo == "config/app.toml.tpl")
   }
 }
+
+@Suite struct TerraformHeredocTests {
+  @Test func heredocGetsInterpolation() {
+    let src = "resource \"x\" \"y\" {\n  body = <<EOT\npassword=\(fake)\nEOT\n}\n"
+    #expect(rewrite("main.tf", src, tags: ["env:DB_PASSWORD"]).output == "resource \"x\" \"y\" {\n  body = <<EOT\npassword=${var.db_password}\nEOT\n}\n")
+  }
+}

@@ -122,6 +122,7 @@ import Testing
       "locals {\n  dsn = \"postgres://app:\(fake)@db/app\"\n}\n",
       "provider \"aws\" {\n  region     = \"us-east-1\"\n  secret_key = \"\(fake)\"\n}\n",
       "variable \"db_password\" {\n  type    = string\n  default = \"\(fake)\"\n}\n",
+      "resource \"x\" \"y\" {\n  body = <<EOT\npassword=\(fake)\nEOT\n}\n",
     ]
     for src in cases {
       let (plan, out) = rewrite("infra/main.tf", src, tags: ["env:DB_PASSWORD"])
