@@ -1,9 +1,8 @@
 // The plan for one literal: what replaces it (VAULT.md §11 table) and which extra edits go with it.
 
 package enum Planner {
-  /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid; at one offset an insertion lands
-  /// before a replacement starting there.
-  /// Insertions at one offset come out in the order given.
+  /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid. At one offset an insertion lands
+  /// before a replacement starting there, and insertions come out in the order given.
   package static func apply(_ edits: [Edit], to content: [UInt8]) -> [UInt8] {
     var out = content
     let sorted = edits.enumerated().sorted {
@@ -68,9 +67,6 @@ package enum Planner {
     let apart = zip(sorted, sorted.dropFirst()).allSatisfy { $0.range.upperBound <= $1.range.lowerBound }
     if !(inBounds && apart) {
       b.manual("the edits for this literal collide (it sits inside an import or declaration the rewrite changes): fix by hand")
-      b.plan.envMappings = [:]
-      b.plan.extraFiles = [:]
-      b.plan.renameTo = nil
     }
     return b.plan
   }
@@ -114,7 +110,7 @@ struct Builder {
     case .dotenv, .dockerCompose, .githubActions, .kubernetesSecret, .springYAML, .yaml, .npmrc, .dockerfile, .other:
       (.hashWord, [dq, sq], [sq])
     }
-    if isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw) {
+    if isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw, ft: ft) {
       edit(r, "<removed>")
       plan.notes.append("the secret was in a comment: value removed, no reference added")
       return

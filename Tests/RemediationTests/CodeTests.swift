@@ -218,3 +218,17 @@ import Testing
     #expect(rewrite("tool.swift", src).output == "#!/usr/bin/env swift\nimport Foundation\n\nlet key = ProcessInfo.processInfo.environment[\"KEY\"]!\n")
   }
 }
+
+@Suite struct CommentDetectionTests {
+  @Test func aGlobInAStringOpensNoComment() {
+    let src = "const files = \"src/**/*.js\";\nconst apiKey = \"\(fake)\";\n"
+    let (plan, out) = rewrite("server/build.js", src)
+    #expect(out == "const files = \"src/**/*.js\";\nconst apiKey = process.env.API_KEY;\n")
+    #expect(plan.envMappings == ["API_KEY": "hush://api-key"])
+  }
+
+  @Test func goBlockCommentAcrossLines() {
+    let src = "package main\n\n/*\nold key \(fake)\n*/\nfunc main() {}\n"
+    #expect(rewrite("main.go", src).output == "package main\n\n/*\nold key <removed>\n*/\nfunc main() {}\n")
+  }
+}
