@@ -110,7 +110,10 @@ struct Builder {
     case .dotenv, .dockerCompose, .githubActions, .kubernetesSecret, .springYAML, .yaml, .npmrc, .dockerfile, .other:
       (.hashWord, [dq, sq], [sq])
     }
-    if isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw, ft: ft) {
+    // A `#` inside a multi-line string or a heredoc body starts no comment.
+    let inMultiline = MultilineString.find(at: r.lowerBound, in: t, ft: ft) != nil
+      || (ft == .shell && enclosingHeredoc(at: r.lowerBound, in: t) != nil)
+    if !inMultiline && isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw, ft: ft) {
       edit(r, "<removed>")
       plan.notes.append("the secret was in a comment: value removed, no reference added")
       return

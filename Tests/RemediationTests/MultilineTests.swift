@@ -61,3 +61,15 @@ import Testing
     #expect(plan.envMappings.isEmpty)
   }
 }
+
+@Suite struct HashInsideStringsTests {
+  @Test func hashInAMultilineFStringIsNoComment() {
+    let src = "import os\ns = f\"\"\"\nabc # \(fake)\n\"\"\"\n"
+    #expect(rewrite("a.py", src, tags: ["env:API_TOKEN"]).output == "import os\ns = f\"\"\"\nabc # {os.environ['API_TOKEN']}\n\"\"\"\n")
+  }
+
+  @Test func hashInAHeredocIsNoComment() {
+    let src = "cat <<EOF\n# token \(fake)\nEOF\n"
+    #expect(rewrite("a.sh", src, tags: ["env:API_TOKEN"]).output == "cat <<EOF\n# token ${API_TOKEN:?run via hush run}\nEOF\n")
+  }
+}
