@@ -40,7 +40,11 @@ package enum Planner {
     let hasEnvTag = occ.tags.contains { $0.hasPrefix("env:") }
     let inFile = occ.range.lowerBound >= 0 && occ.range.upperBound <= content.count && !occ.range.isEmpty
     let probe = inFile ? occ : Occurrence(range: 0..<0, ruleID: occ.ruleID, tags: occ.tags)
-    let v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: probe, content: inFile ? content : []))
+    var v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: probe, content: inFile ? content : []))
+    // In a .env file the key is what the program reads, whatever the rule calls the variable.
+    if variable == nil, ft == .dotenv, inFile, let key = assignmentTarget(for: occ.range, in: Text(content)), isEnvName(key), !reservedNames.contains(key) {
+      v = key
+    }
     let name = secretName
       ?? Self.secretName(variable: v, ruleID: occ.ruleID, isProviderToken: isProviderToken(ruleID: occ.ruleID, tags: occ.tags))
     var b = Builder(
@@ -147,8 +151,10 @@ struct Builder {
       mapEnv()
       plan.notes.append("npm expands ${\(variable)} in .npmrc: run npm under hush run")
     case .githubActions:
-      edit(r, "${{ secrets.\(variable) }}")
-      plan.notes.append("add repository secret \(variable)")
+      // Repository secret names cannot start with GITHUB_ (and secrets.GITHUB_TOKEN is the job's own token).
+      let secret = variable.hasPrefix("GITHUB_") ? "GH_" + variable.dropFirst("GITHUB_".count) : variable
+      edit(r, "${{ secrets.\(secret) }}")
+      plan.notes.append("add repository secret \(secret)")
     case .kubernetesSecret:
       manual("manifests in git should not carry Secret data: use an ExternalSecret or render a template")
       plan.notes.append("template route: replace the value with {{ \(ref) }}, rename the file to *.tpl and render it with hush render")

@@ -206,3 +206,20 @@ import Testing
     #expect(rewrite("main.tf", src, tags: ["env:DB_PASSWORD"]).output == "resource \"x\" \"y\" {\n  body = <<EOT\npassword=${var.db_password}\nEOT\n}\n")
   }
 }
+
+@Suite struct KeyNamingTests {
+  @Test func dotenvKeyWinsOverTheRuleVariable() {
+    let (plan, out) = rewrite(".env", "GH_TOKEN=\(fake)\n", tags: ["env:GITHUB_TOKEN"], rule: "github-pat")
+    #expect(plan.variable == "GH_TOKEN")
+    #expect(plan.secretName == "github-pat")
+    #expect(out == "GH_TOKEN=hush://github-pat\n")
+    #expect(plan.envMappings == ["GH_TOKEN": "hush://github-pat"])
+  }
+
+  @Test func actionsSecretsCannotStartWithGITHUB() {
+    let src = "jobs:\n  a:\n    env:\n      TOKEN: \(fake)\n"
+    let (plan, out) = rewrite(".github/workflows/ci.yml", src, tags: ["env:GITHUB_TOKEN"], rule: "github-pat")
+    #expect(out == "jobs:\n  a:\n    env:\n      TOKEN: ${{ secrets.GH_TOKEN }}\n")
+    #expect(plan.notes.contains("add repository secret GH_TOKEN"))
+  }
+}
