@@ -119,6 +119,7 @@ struct Builder {
       || (ft == .shell && enclosingHeredoc(at: r.lowerBound, in: t) != nil)
     if !inMultiline && isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw, ft: ft) {
       edit(r, "<removed>")
+      plan.removesValueOnly = true
       plan.notes.append("the secret was in a comment: value removed, no reference added")
       return
     }

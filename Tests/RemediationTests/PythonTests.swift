@@ -108,6 +108,7 @@ import Testing
     let (plan, out) = rewrite("a.py", src)
     #expect(plan.disposition == .rewrite)
     #expect(out == "# old key: <removed>\nx = 1\n")
+    #expect(plan.removesValueOnly)
     #expect(plan.envMappings.isEmpty)
     #expect(plan.notes.contains { $0.contains("comment") })
   }
