@@ -282,18 +282,18 @@ struct Builder {
       headerEnd = k + 1
       j = k + 1
     }
-    // Insert before the first statement after the header (an import: no blank line needed).
+    // A line of its own: before the first import after the header, else right after the header (or before the
+    // first statement when there is none). No blank lines are added.
     var first = headerEnd ?? 0
     while first < lines.count && isBlankOrComment(first) { first += 1 }
     if first < lines.count {
       let l = text(first)
       let isImport = l.hasPrefix("import ") || l.hasPrefix("from ")
       if !isImport, let h = headerEnd, h <= lines.count {
-        // After the header, keeping code apart by a blank line.
         let pos = h < lines.count ? lines[h].start : t.count
-        edit(pos..<pos, "import os" + eol + (h < lines.count && !text(h).trimmed.isEmpty ? eol : ""))
+        edit(pos..<pos, "import os" + eol)
       } else {
-        edit(lines[first].start..<lines[first].start, "import os" + eol + (isImport ? "" : eol))
+        edit(lines[first].start..<lines[first].start, "import os" + eol)
       }
     } else {
       let needsEOL = t.count > 0 && t.b[t.count - 1] != .nl

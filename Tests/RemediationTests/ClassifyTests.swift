@@ -180,7 +180,7 @@ import Testing
     let plan = Planner.plan(path: "a.py", content: c, occurrence: occ, style: .strict, variable: "PG_PASS", secretName: "pg")
     #expect(plan.variable == "PG_PASS")
     #expect(plan.secretName == "pg")
-    #expect(String(decoding: Planner.apply(plan.edits, to: c), as: UTF8.self) == "import os\n\npassword = os.environ[\"PG_PASS\"]\n")
+    #expect(String(decoding: Planner.apply(plan.edits, to: c), as: UTF8.self) == "import os\npassword = os.environ[\"PG_PASS\"]\n")
   }
 }
 

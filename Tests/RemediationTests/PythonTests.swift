@@ -34,14 +34,14 @@ import Testing
   @Test func importAfterMultilineDocstringBeforeCode() {
     let src = "\"\"\"Module.\n\nMore.\n\"\"\"\nTOKEN = '\(fake)'\n"
     let (_, out) = rewrite("svc.py", src)
-    #expect(out == "\"\"\"Module.\n\nMore.\n\"\"\"\nimport os\n\nTOKEN = os.environ[\"TOKEN\"]\n")
+    #expect(out == "\"\"\"Module.\n\nMore.\n\"\"\"\nimport os\nTOKEN = os.environ[\"TOKEN\"]\n")
     expectSyntax(["python3", "-m", "py_compile"], ext: "py", out)
   }
 
   @Test func importAfterParenthesizedFutureImport() {
     let src = "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nfrom __future__ import (\n    annotations,\n)\nkey = \"\(fake)\"\n"
     let (_, out) = rewrite("tool.py", src)
-    #expect(out == "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nfrom __future__ import (\n    annotations,\n)\nimport os\n\nkey = os.environ[\"KEY\"]\n")
+    #expect(out == "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nfrom __future__ import (\n    annotations,\n)\nimport os\nkey = os.environ[\"KEY\"]\n")
     expectSyntax(["python3", "-m", "py_compile"], ext: "py", out)
   }
 
@@ -111,5 +111,12 @@ import Testing
     #expect(plan.removesValueOnly)
     #expect(plan.envMappings.isEmpty)
     #expect(plan.notes.contains { $0.contains("comment") })
+  }
+}
+
+@Suite struct PythonImportLineTests {
+  /// The exact bytes `hush fix` (Sources/Fix) expects for the simplest file: `import os` on its own line.
+  @Test func plainFileGetsImportOnItsOwnLine() {
+    #expect(rewrite("app.py", "db_password = \"\(fake)\"\n").output == "import os\ndb_password = os.environ[\"DB_PASSWORD\"]\n")
   }
 }
