@@ -170,12 +170,15 @@ struct Builder {
   /// Source code in a language without a row in the table: a template would break it.
   func isUnsupportedCode(_ path: String) -> Bool {
     let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+    if ["jenkinsfile", "makefile", "gnumakefile", "justfile", "cmakelists.txt", "procfile", "brewfile"].contains(name) {
+      return true
+    }
     guard let dot = name.lastIndex(of: ".") else { return false }
     let ext = String(name[name.index(after: dot)...])
     let code: Set<String> = [
       "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "cs", "fs", "vb", "rs", "php", "pl", "pm", "lua", "dart", "scala",
       "sc", "groovy", "gradle", "clj", "ex", "exs", "erl", "hs", "ml", "r", "jl", "nim", "zig", "ps1", "psm1", "bat", "cmd",
-      "vue", "svelte", "html", "htm", "sql", "fish", "elm", "cr", "v", "d", "pas", "asm", "s", "coffee",
+      "vue", "svelte", "html", "htm", "sql", "fish", "elm", "cr", "v", "d", "pas", "asm", "s", "coffee", "mk", "cmake",
     ]
     return code.contains(ext)
   }

@@ -197,6 +197,8 @@ import Testing
     #expect(toml.plan.disposition == .rewrite)
     #expect(toml.output == "[db]\npassword = \"{{ hush://password }}\"\n")
     #expect(toml.plan.renameTo == "config/app.toml.tpl")
+    guard case .manual = rewrite("Jenkinsfile", "env.TOKEN = '\(fake)'\n").plan.disposition else { Issue.record("Jenkinsfile"); return }
+    guard case .manual = rewrite("Makefile", "TOKEN := \(fake)\n").plan.disposition else { Issue.record("Makefile"); return }
   }
 }
 
