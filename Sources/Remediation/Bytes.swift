@@ -11,6 +11,11 @@ extension UInt8 {
   var isDigit: Bool { self >= 0x30 && self <= 0x39 }
 }
 
+infix operator ..<? : RangeFormationPrecedence
+
+/// A half-open range that is empty instead of trapping when the bounds are reversed.
+func ..<? (a: Int, b: Int) -> Range<Int> { a..<max(a, b) }
+
 struct Text {
   let b: [UInt8]
   init(_ b: [UInt8]) { self.b = b }
@@ -18,10 +23,13 @@ struct Text {
   var count: Int { b.count }
   subscript(i: Int) -> UInt8 { i >= 0 && i < b.count ? b[i] : 0 }
 
+  /// 3 when the file starts with a UTF-8 byte order mark: line 1 starts after it, so edits keep it first.
+  var bom: Int { b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0 }
+
   func lineStart(_ i: Int) -> Int {
     var j = min(i, b.count)
     while j > 0 && b[j - 1] != .nl { j -= 1 }
-    return j
+    return j == 0 ? min(bom, i) : j
   }
   /// End of the line's content (before `\r\n` or `\n`).
   func lineEnd(_ i: Int) -> Int {
@@ -49,7 +57,7 @@ struct Text {
   /// Lines as (start, end-of-content, next-line-start).
   var lines: [(start: Int, end: Int, next: Int)] {
     var out: [(Int, Int, Int)] = []
-    var s = 0
+    var s = bom
     while s < b.count {
       let e = lineEnd(s), n = nextLineStart(s)
       out.append((s, e, n))

@@ -42,7 +42,7 @@ extension Planner {
     case "tf", "tfvars": return .terraform
     default: break
     }
-    if ["gemfile", "rakefile", "guardfile", "podfile", "fastfile"].contains(lower) { return .ruby }
+    if ["gemfile", "rakefile", "guardfile", "podfile", "fastfile", "vagrantfile", "brewfile"].contains(lower) { return .ruby }
     // Shebang.
     if content.starts(with: Array("#!".utf8)) {
       let first = text.line(0)

@@ -6,9 +6,17 @@ extension Planner {
       let name = String(tag.dropFirst(4))
       if isEnvName(name) { return name }
     }
-    if let target = assignmentTarget(for: occ.range, in: Text(content)) {
+    if occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty,
+      var target = assignmentTarget(for: occ.range, in: Text(content))
+    {
+      // Terraform `variable "db_password" { default = "…" }`: the variable's own name.
+      if target == "default", let h = terraformBlockHeader(at: occ.range.lowerBound, in: Text(content)),
+        h.hasPrefix("variable"), case let parts = h.split(separator: "\""), parts.count >= 2
+      {
+        target = String(parts[1])
+      }
       let v = screamingSnake(target)
-      if isEnvName(v) { return v }
+      if isEnvName(v) && !reservedNames.contains(v) { return v }
     }
     let fromRule = screamingSnake(occ.ruleID)
     return isEnvName(fromRule) ? fromRule : "SECRET"
@@ -70,23 +78,47 @@ extension Planner {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Variables the system or the shell already sets: a reference to one of them would silently read the wrong value.
+  static let reservedNames: Set<String> = [
+    "USER", "USERNAME", "LOGNAME", "HOME", "PATH", "SHELL", "PWD", "OLDPWD", "LANG", "TERM", "HOSTNAME", "HOST", "TMPDIR",
+    "TMP", "TEMP", "UID", "EUID", "PPID", "IFS", "PS1", "PS2", "EDITOR", "DISPLAY", "TZ", "MAIL", "SHLVL", "LC_ALL",
+    "RANDOM", "SECONDS", "HISTFILE", "OSTYPE", "MACHTYPE", "HOSTTYPE", "GROUPS", "PIPESTATUS",
+  ]
+
   static let typeWords: Set<String> = ["String", "string", "str", "Str", "&str", "char", "const", "final", "val", "var", "let"]
 
   /// The name assigned the literal on its line: `db_password = "…"`, `"apiKey": "…"`, `export GH_TOKEN=…`,
   /// `val apiKey: String = "…"`, `password: …`, `api_key => "…"`, `key := "…"`.
   static func assignmentTarget(for range: Range<Int>, in t: Text) -> String? {
-    let ls = t.lineStart(range.lowerBound)
     // Start of the enclosing string literal, when the literal is part of one.
     var i = range.lowerBound
-    if let ctx = StringContext.find(range, in: t, quotes: [.dq, .sq, .bt], escapes: true) { i = ctx.prefixStart }
-    i = t.skipSpacesBack(i)
+    if let ctx = StringContext.find(range, in: t, quotes: [.dq, .sq, .bt], escapes: true, swiftRaw: true, pythonPrefix: true) {
+      i = min(ctx.prefixStart, ctx.open - ctx.hashes)
+    }
+    switch target(before: i, in: t) {
+    case .found(let name): return name
+    case .none: return nil
+    case .userInfo(let at):
+      // `dsn: postgres://app:secret@db`: the key of the whole value.
+      var j = at
+      while j > t.lineStart(at), !(t[j - 1].isSpace || t[j - 1] == UInt8(ascii: "=") || t[j - 1] == .dq || t[j - 1] == .sq) { j -= 1 }
+      if case .found(let name) = target(before: j, in: t) { return name }
+      return nil
+    }
+  }
+
+  enum Target { case found(String), none, userInfo(Int) }
+
+  static func target(before start: Int, in t: Text) -> Target {
+    let ls = t.lineStart(start)
+    var i = t.skipSpacesBack(start)
     // Assignment operator.
     func back(_ s: String) -> Bool {
       let a = Array(s.utf8)
       if i - a.count >= ls, Array(t.b[(i - a.count)..<i]) == a { i -= a.count; return true }
       return false
     }
-    if !(back(":=") || back("=>") || back("?=") || back("+=") || back("=") || back(":")) { return nil }
+    if !(back(":=") || back("=>") || back("?=") || back("+=") || back("=") || back(":")) { return .none }
     i = t.skipSpacesBack(i)
     func identBack() -> String? {
       if t[i - 1] == .dq || t[i - 1] == .sq { i -= 1 }
@@ -94,23 +126,25 @@ extension Planner {
       var j = i
       while j > ls, t[j - 1].isIdent || t[j - 1] == UInt8(ascii: "-") || t[j - 1] == UInt8(ascii: ".") { j -= 1 }
       guard j < i else { return nil }
-      let word = t.string(j..<i)
+      let word = t.string(j..<?i)
       i = j
       return word
     }
-    guard var word = identBack() else { return nil }
+    guard var word = identBack() else { return .none }
+    // `https://user:secret@host`: URL user info, not an assignment.
+    if t[i - 1] == UInt8(ascii: "/") || t[i - 1] == UInt8(ascii: "@") { return .userInfo(i) }
     if typeWords.contains(word) {
       // `val apiKey: String =`, `var DBPassword string =`.
       i = t.skipSpacesBack(i)
       if t[i - 1] == UInt8(ascii: ":") { i -= 1; i = t.skipSpacesBack(i) }
-      guard let w = identBack() else { return nil }
+      guard let w = identBack() else { return .none }
       word = w
     }
     // `self.db_password`, `config.apiKey`: the last segment; `spring.datasource.password` likewise.
     let last = word.split(separator: ".").last.map(String.init) ?? word
     let trimmedDashes = last.trimmingCharacters("-")
-    guard let f = trimmedDashes.utf8.first, !f.isDigit, !typeWords.contains(trimmedDashes) else { return nil }
-    return trimmedDashes
+    guard let f = trimmedDashes.utf8.first, !f.isDigit, !typeWords.contains(trimmedDashes) else { return .none }
+    return .found(trimmedDashes)
   }
 }
 

@@ -1,15 +1,35 @@
 // The plan for one literal: what replaces it (VAULT.md §11 table) and which extra edits go with it.
 
 package enum Planner {
-  /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid; at one offset an insertion lands
-  /// before a replacement starting there.
+  /// Applies non-overlapping edits bottom-up, so earlier offsets stay valid. At one offset an insertion lands
+  /// before a replacement starting there, and insertions come out in the order given.
   package static func apply(_ edits: [Edit], to content: [UInt8]) -> [UInt8] {
     var out = content
-    let sorted = edits.sorted {
-      ($0.range.lowerBound, $0.range.upperBound) > ($1.range.lowerBound, $1.range.upperBound)
+    let sorted = edits.enumerated().sorted {
+      ($0.element.range.lowerBound, $0.element.range.upperBound, $0.offset)
+        > ($1.element.range.lowerBound, $1.element.range.upperBound, $1.offset)
     }
-    for e in sorted { out.replaceSubrange(e.range, with: e.replacement) }
+    for (_, e) in sorted { out.replaceSubrange(e.range, with: e.replacement) }
     return out
+  }
+
+  /// The edits of several plans for one file (several secrets in it): identical edits (the same `import os`, the
+  /// same import block) are kept once. nil when two plans' edits collide: plan those secrets one at a time.
+  package static func combinedEdits(_ plans: [Plan]) -> [Edit]? {
+    var out: [Edit] = []
+    for p in plans where p.disposition == .rewrite {
+      for e in p.edits where !out.contains(e) { out.append(e) }
+    }
+    let sorted = out.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.upperBound > b.range.lowerBound { return nil }
+    return out
+  }
+
+  /// One plan per occurrence of one file.
+  package static func plans(
+    path: String, content: [UInt8], occurrences: [Occurrence], style: Style, projectFiles: Set<String> = []
+  ) -> [Plan] {
+    occurrences.map { plan(path: path, content: content, occurrence: $0, style: style, projectFiles: projectFiles) }
   }
 
   package static func plan(
@@ -18,13 +38,19 @@ package enum Planner {
   ) -> Plan {
     let ft = fileType(path: path, content: content, projectFiles: projectFiles)
     let hasEnvTag = occ.tags.contains { $0.hasPrefix("env:") }
-    let v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: occ, content: content))
+    let inFile = occ.range.lowerBound >= 0 && occ.range.upperBound <= content.count && !occ.range.isEmpty
+    let probe = inFile ? occ : Occurrence(range: 0..<0, ruleID: occ.ruleID, tags: occ.tags)
+    var v = variable ?? (ft == .npmrc && !hasEnvTag ? "NPM_TOKEN" : variableName(for: probe, content: inFile ? content : []))
+    // In a .env file the key is what the program reads, whatever the rule calls the variable.
+    if variable == nil, ft == .dotenv, inFile, let key = assignmentTarget(for: occ.range, in: Text(content)), isEnvName(key), !reservedNames.contains(key) {
+      v = key
+    }
     let name = secretName
       ?? Self.secretName(variable: v, ruleID: occ.ruleID, isProviderToken: isProviderToken(ruleID: occ.ruleID, tags: occ.tags))
     var b = Builder(
       t: Text(content), r: occ.range, style: style, path: path, variable: v, name: name,
       plan: Plan(fileType: ft, variable: v, secretName: name, disposition: .rewrite))
-    guard occ.range.lowerBound >= 0, occ.range.upperBound <= content.count, !occ.range.isEmpty else {
+    guard inFile else {
       b.plan.disposition = .manual("the occurrence's byte range is outside the file")
       return b.plan
     }
@@ -39,6 +65,13 @@ package enum Planner {
       return b.plan
     }
     b.run(ft)
+    // Extra edits (imports, moved specs) must not collide with the literal's: when they do, a human decides.
+    let sorted = b.plan.edits.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+    let inBounds = sorted.allSatisfy { $0.range.lowerBound >= 0 && $0.range.upperBound <= content.count }
+    let apart = zip(sorted, sorted.dropFirst()).allSatisfy { $0.range.upperBound <= $1.range.lowerBound }
+    if !(inBounds && apart) {
+      b.manual("the edits for this literal collide (it sits inside an import or declaration the rewrite changes): fix by hand")
+    }
     return b.plan
   }
 }
@@ -57,9 +90,13 @@ struct Builder {
   var eol: String { t.eol }
 
   mutating func edit(_ range: Range<Int>, _ s: String) { plan.edits.append(Edit(range: range, s)) }
+  /// Manual plans carry no edits and no mappings: nothing is rewritten, the notes say what to do.
   mutating func manual(_ why: String) {
     plan.disposition = .manual(why)
     plan.edits = []
+    plan.envMappings = [:]
+    plan.extraFiles = [:]
+    plan.renameTo = nil
   }
   mutating func mapEnv() { plan.envMappings[variable] = ref }
 
@@ -77,10 +114,19 @@ struct Builder {
     case .dotenv, .dockerCompose, .githubActions, .kubernetesSecret, .springYAML, .yaml, .npmrc, .dockerfile, .other:
       (.hashWord, [dq, sq], [sq])
     }
-    if isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw) {
+    // A `#` inside a multi-line string or a heredoc body starts no comment.
+    let inMultiline = MultilineString.find(at: r.lowerBound, in: t, ft: ft) != nil
+      || (ft == .shell && enclosingHeredoc(at: r.lowerBound, in: t) != nil)
+    if !inMultiline && isInComment(r.lowerBound, in: t, style: style, quotes: quotes, rawQuotes: raw, ft: ft) {
       edit(r, "<removed>")
+      plan.removesValueOnly = true
       plan.notes.append("the secret was in a comment: value removed, no reference added")
       return
+    }
+    if t.contains([.nl], in: r) {
+      let s = StringContext.find(r, in: t, quotes: [.dq, .sq, .bt], escapes: true, triple: true, swiftRaw: true, pythonPrefix: true)
+      let codeTypes: Set<FileType> = [.python, .javascript, .typescript, .go, .swift, .kotlin, .java, .ruby, .terraform]
+      guard codeTypes.contains(ft), let s, s.isWhole(r) else { return manual("the secret spans lines outside a string literal of its own: move it by hand") }
     }
     switch ft {
     case .python: python()
@@ -106,15 +152,35 @@ struct Builder {
       mapEnv()
       plan.notes.append("npm expands ${\(variable)} in .npmrc: run npm under hush run")
     case .githubActions:
-      edit(r, "${{ secrets.\(variable) }}")
-      plan.notes.append("add repository secret \(variable)")
+      // Repository secret names cannot start with GITHUB_ (and secrets.GITHUB_TOKEN is the job's own token).
+      let secret = variable.hasPrefix("GITHUB_") ? "GH_" + variable.dropFirst("GITHUB_".count) : variable
+      edit(r, "${{ secrets.\(secret) }}")
+      plan.notes.append("add repository secret \(secret)")
     case .kubernetesSecret:
       manual("manifests in git should not carry Secret data: use an ExternalSecret or render a template")
       plan.notes.append("template route: replace the value with {{ \(ref) }}, rename the file to *.tpl and render it with hush render")
+    case .other where isUnsupportedCode(path):
+      manual("no rewrite rule for this language: read the value from the environment by hand (hush run injects \(variable))")
     case .yaml, .json, .properties, .other: template(ft)
     case .terraform: terraform()
     case .dockerfile: dockerfile()
     }
+  }
+
+  /// Source code in a language without a row in the table: a template would break it.
+  func isUnsupportedCode(_ path: String) -> Bool {
+    let name = (path.split(separator: "/").last.map(String.init) ?? path).lowercased()
+    if ["jenkinsfile", "makefile", "gnumakefile", "justfile", "cmakelists.txt", "procfile", "brewfile"].contains(name) {
+      return true
+    }
+    guard let dot = name.lastIndex(of: ".") else { return false }
+    let ext = String(name[name.index(after: dot)...])
+    let code: Set<String> = [
+      "c", "h", "cc", "cpp", "cxx", "hpp", "m", "mm", "cs", "fs", "vb", "rs", "php", "pl", "pm", "lua", "dart", "scala",
+      "sc", "groovy", "gradle", "clj", "ex", "exs", "erl", "hs", "ml", "r", "jl", "nim", "zig", "ps1", "psm1", "bat", "cmd",
+      "vue", "svelte", "html", "htm", "sql", "fish", "elm", "cr", "v", "d", "pas", "asm", "s", "coffee", "mk", "cmake",
+    ]
+    return code.contains(ext)
   }
 
   // MARK: - Python
@@ -122,7 +188,22 @@ struct Builder {
   mutating func python() {
     func expr(_ q: String) -> String { strict ? "os.environ[\(q)\(variable)\(q)]" : "os.getenv(\(q)\(variable)\(q))" }
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, triple: true, pythonPrefix: true)
-    if let s, s.isWhole(r), let closeEnd = s.closeEnd {
+    if t.string(t.lineStart(r.lowerBound)..<?r.lowerBound).trimmingSpaces.hasPrefix("case ") {
+      return manual("a match-case pattern cannot read the environment: compare in a guard by hand")
+    }
+    // `"abc" "def"`: implicit concatenation needs a string literal, so the token goes into an f-string.
+    let adjacent = s.map { s in
+      guard let ce = s.closeEnd else { return false }
+      // Across lines too (parenthesized concatenation); the f-string route is valid either way.
+      var n = ce
+      while n < t.count && (t[n].isSpace || t[n] == .nl || t[n] == .cr) { n += 1 }
+      let from = n
+      while "rRbBuUfF".utf8.contains(t[n]) && n - from < 2 { n += 1 }
+      var b = s.prefixStart
+      while b > 0 && (t[b - 1].isSpace || t[b - 1] == .nl || t[b - 1] == .cr) { b -= 1 }
+      return t[n] == .dq || t[n] == .sq || t[b - 1] == .dq || t[b - 1] == .sq
+    } ?? false
+    if let s, s.isWhole(r), let closeEnd = s.closeEnd, !adjacent {
       if s.prefix.contains("b") {
         edit(s.prefixStart..<closeEnd, strict ? "os.environb[b\"\(variable)\"]" : "os.getenvb(b\"\(variable)\")")
       } else {
@@ -142,6 +223,11 @@ struct Builder {
         edit(s.open..<s.open, "f")
         edit(r, "{\(expr(other))}")
       }
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .python) {
+      guard m.prefix.contains("f") else {
+        return manual("the secret is inside a multi-line string: make it an f-string or move it by hand")
+      }
+      edit(r, "{\(expr(m.quote == .dq ? "'" : "\""))}")
     } else {
       edit(r, expr("\""))
     }
@@ -151,7 +237,7 @@ struct Builder {
 
   mutating func addPythonImport() {
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     for i in lines.indices {
       let l = text(i)
       guard l.hasPrefix("import ") else { continue }
@@ -199,18 +285,18 @@ struct Builder {
       headerEnd = k + 1
       j = k + 1
     }
-    // Insert before the first statement after the header (an import: no blank line needed).
+    // A line of its own: before the first import after the header, else right after the header (or before the
+    // first statement when there is none). No blank lines are added.
     var first = headerEnd ?? 0
     while first < lines.count && isBlankOrComment(first) { first += 1 }
     if first < lines.count {
       let l = text(first)
       let isImport = l.hasPrefix("import ") || l.hasPrefix("from ")
       if !isImport, let h = headerEnd, h <= lines.count {
-        // After the header, keeping code apart by a blank line.
         let pos = h < lines.count ? lines[h].start : t.count
-        edit(pos..<pos, "import os" + eol + (h < lines.count && !text(h).trimmed.isEmpty ? eol : ""))
+        edit(pos..<pos, "import os" + eol)
       } else {
-        edit(lines[first].start..<lines[first].start, "import os" + eol + (isImport ? "" : eol))
+        edit(lines[first].start..<lines[first].start, "import os" + eol)
       }
     } else {
       let needsEOL = t.count > 0 && t.b[t.count - 1] != .nl
@@ -232,29 +318,48 @@ struct Builder {
     }
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq, .bt], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+      // `{ "abc": 1 }`: an object key becomes a computed key.
+      let p = t[t.skipSpacesBack(s.open) - 1]
+      if t[t.skipSpaces(closeEnd)] == UInt8(ascii: ":") && (p == UInt8(ascii: "{") || p == UInt8(ascii: ",")) {
+        edit(s.open..<closeEnd, "[\(e)]")
+      } else {
+        edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open))
+      }
     } else if let s {
       if s.quote == .bt {
         edit(r, "${\(e)}")
       } else {
         guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
-        let inner = t.string(s.contentStart..<close)
+        let inner = t.string(s.contentStart..<?close)
         if inner.contains("`") || inner.contains("${") { return manual("the secret is part of a string that cannot become a template literal") }
         edit(s.open..<(s.open + 1), "`")
         edit(r, "${\(e)}")
         edit(close..<(close + 1), "`")
       }
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: plan.fileType) {
+      guard m.quote == .bt else { return manual("the secret is inside a string the planner cannot delimit") }
+      edit(r, "${\(e)}")
     } else {
-      edit(r, wrapIfFollowed(e, after: r.upperBound))
+      edit(r, wrapIfFollowed(e, after: r.upperBound, before: r.lowerBound))
     }
     mapEnv()
   }
 
-  /// `a ?? ""` and `a ?: ""` bind loosely: parenthesize when a member access or call follows.
-  func wrapIfFollowed(_ e: String, after pos: Int) -> String {
+  /// `a ?? ""` and `a ?: ""` bind loosely (and JavaScript refuses `??` next to `||`): parenthesize unless the
+  /// expression stands alone between an assignment, call argument or element delimiter and the statement's end.
+  func wrapIfFollowed(_ e: String, after pos: Int, before start: Int? = nil) -> String {
     guard e.contains(" ?? ") || e.contains(" ?: ") else { return e }
     let n = t[t.skipSpaces(pos)]
-    return n == UInt8(ascii: ".") || n == UInt8(ascii: "[") || n == UInt8(ascii: "(") || n == UInt8(ascii: "+") ? "(\(e))" : e
+    let nextOK = n == 0 || n == .nl || n == .cr || ";,)]}".utf8.contains(n) || (n == UInt8(ascii: "/") && t[t.skipSpaces(pos) + 1] == UInt8(ascii: "/"))
+    var prevOK = true
+    if let start {
+      let pi = t.skipSpacesBack(start) - 1
+      let p = t[pi]
+      let pp = t[pi - 1]
+      let isAssign = p == UInt8(ascii: "=") && !"=!<>".utf8.contains(pp)
+      prevOK = pi < 0 || p == .nl || isAssign || "(,[{:".utf8.contains(p) || p.isIdent
+    }
+    return nextOK && prevOK ? e : "(\(e))"
   }
 
   // MARK: - Go
@@ -269,9 +374,17 @@ struct Builder {
     } else if let s {
       guard let close = s.close, let closeEnd = s.closeEnd else { return manual("the secret is part of a string whose end was not found") }
       let q = String(UnicodeScalar(s.quote))
-      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       litRange = s.open..<closeEnd
       rep = (before.isEmpty ? "" : "\(q)\(before)\(q) + ") + call + (after.isEmpty ? "" : " + \(q)\(after)\(q)")
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .go) {
+      guard m.quote == .bt, !t.line(m.open).contains("const") else {
+        return manual("the secret is inside a multi-line constant string: move it by hand")
+      }
+      edit(r, "` + \(call) + `")
+      mapEnv()
+      addGoImport()
+      return
     }
     guard goConst(litRange: litRange, rep: rep) else { return }
     mapEnv()
@@ -285,10 +398,13 @@ struct Builder {
       edit(litRange, rep)
       return true
     }
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     let own = text(li).trimmed
     if own.hasPrefix("const ") && !own.hasPrefix("const (") {
-      let kw = t.find(Array("const".utf8), in: lines[li].start..<r.lowerBound)!
+      guard let kw = t.find(Array("const".utf8), in: lines[li].start..<max(lines[li].start, r.lowerBound)) else {
+        manual("the literal overlaps its const keyword")
+        return false
+      }
       edit(kw..<(kw + 5), "var")
       edit(litRange, rep)
       plan.notes.append("const turned into var: a const cannot hold os.Getenv; constant expressions using it need a var too")
@@ -312,7 +428,10 @@ struct Builder {
     guard close < lines.count else { manual("a const block without its closing parenthesis"); return false }
     let specs = ((open + 1)..<close).filter { let s = text($0).trimmed; return !s.isEmpty && !s.hasPrefix("//") }
     if specs.count == 1 {
-      let kw = t.find(Array("const".utf8), in: lines[open].start..<lines[open].end)!
+      guard let kw = t.find(Array("const".utf8), in: lines[open].start..<lines[open].end) else {
+        manual("a const block without its const keyword")
+        return false
+      }
       edit(kw..<(kw + 5), "var")
       edit(litRange, rep)
       plan.notes.append("const block turned into a var block: a const cannot hold os.Getenv")
@@ -325,7 +444,7 @@ struct Builder {
     // Move this spec out of the block into a `var` after it.
     let ls = lines[li].start
     let specStart = t.skipSpaces(ls)
-    let specText = t.string(specStart..<litRange.lowerBound) + rep + t.string(litRange.upperBound..<lines[li].end)
+    let specText = t.string(specStart..<?litRange.lowerBound) + rep + t.string(litRange.upperBound..<?lines[li].end)
     edit(ls..<lines[li].next, "")
     let after = lines[close].next
     let needsEOL = lines[close].next == lines[close].end
@@ -336,7 +455,7 @@ struct Builder {
 
   mutating func addGoImport() {
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     func path(_ s: Substring) -> String? {
       guard let a = s.firstIndex(of: "\""), let b = s[s.index(after: a)...].firstIndex(of: "\"") else { return nil }
       return String(s[s.index(after: a)..<b])
@@ -376,7 +495,7 @@ struct Builder {
         if let p = path(s), p > "os", pos == nil { pos = lines[k].start }
         k += 1
       }
-      let at = pos ?? lines[k].start
+      guard let at = pos ?? (k < lines.count ? lines[k].start : nil) else { return manual("an import block without its closing parenthesis") }
       edit(at..<at, indent + "\"os\"" + eol)
     } else if singles.count == 1 {
       let l = singles[0]
@@ -400,16 +519,20 @@ struct Builder {
     let e = "ProcessInfo.processInfo.environment[\"\(variable)\"]" + (strict ? "!" : " ?? \"\"")
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true, swiftRaw: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd))
+      edit((s.open - s.hashes)..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open - s.hashes))
     } else if let s {
       edit(r, "\\" + String(repeating: "#", count: s.hashes) + "(\(e))")
+    } else if let m = MultilineString.find(at: r.lowerBound, in: t, ft: .swift) {
+      var hashes = 0
+      while t[m.open - 1 - hashes] == .hash { hashes += 1 }
+      edit(r, "\\" + String(repeating: "#", count: hashes) + "(\(e))")
     } else {
       edit(r, e)
     }
     mapEnv()
     // import Foundation.
     let lines = t.lines
-    func text(_ i: Int) -> String { t.string(lines[i].start..<lines[i].end) }
+    func text(_ i: Int) -> String { t.string(lines[i].start..<?lines[i].end) }
     var firstImport: Int? = nil, firstCode: Int? = nil
     for i in lines.indices {
       let s = String(text(i).trimmed)
@@ -418,7 +541,7 @@ struct Builder {
         if ix + 1 < words.count, words[ix + 1] == "Foundation" { return }
         if firstImport == nil { firstImport = i }
       }
-      if firstCode == nil && !s.isEmpty && !s.hasPrefix("//") { firstCode = i }
+      if firstCode == nil && !s.isEmpty && !s.hasPrefix("//") && !s.hasPrefix("#!") { firstCode = i }
     }
     let at = firstImport ?? firstCode
     if let at {
@@ -432,20 +555,23 @@ struct Builder {
   // MARK: - Java / Kotlin
 
   mutating func java() {
-    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let line = t.string(t.lineStart(r.lowerBound)..<?r.lowerBound)
     let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
     if words.contains("static") && words.contains("final") {
       return manual("a static final constant (switch labels, annotations) cannot read the environment: move it by hand")
     }
     if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
+    if line.trimmed.hasPrefix("case ") { return manual("a switch label must be a constant: compare with equals() by hand") }
     let e = "System.getenv(\"\(variable)\")"
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
       edit(s.open..<closeEnd, e)
     } else if let s {
       guard let close = s.close, let closeEnd = s.closeEnd, s.delimiter == 1 else { return manual("the secret is part of a string whose end was not found") }
-      let before = t.string(s.contentStart..<r.lowerBound), after = t.string(r.upperBound..<close)
+      let before = t.string(s.contentStart..<?r.lowerBound), after = t.string(r.upperBound..<?close)
       edit(s.open..<closeEnd, "(" + (before.isEmpty ? "" : "\"\(before)\" + ") + e + (after.isEmpty ? "" : " + \"\(after)\"") + ")")
+    } else if MultilineString.find(at: r.lowerBound, in: t, ft: .java) != nil {
+      return manual("the secret is inside a text block: move it by hand")
     } else {
       edit(r, e)
     }
@@ -453,15 +579,15 @@ struct Builder {
   }
 
   mutating func kotlin() {
-    let line = t.string(t.lineStart(r.lowerBound)..<r.lowerBound)
+    let line = t.string(t.lineStart(r.lowerBound)..<?r.lowerBound)
     let words = Set(line.split(whereSeparator: { !$0.isLetter }).map(String.init))
     if words.contains("const") { return manual("a const val cannot read the environment: make it a val by hand where no annotation needs it") }
     if line.trimmed.hasPrefix("@") { return manual("annotation values must be constants: move the value by hand") }
     let e = "System.getenv(\"\(variable)\")" + (strict ? "!!" : " ?: \"\"")
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true, triple: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
-      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd))
-    } else if s != nil {
+      edit(s.open..<closeEnd, wrapIfFollowed(e, after: closeEnd, before: s.open))
+    } else if s != nil || MultilineString.find(at: r.lowerBound, in: t, ft: .kotlin) != nil {
       edit(r, "${\(e)}")
     } else {
       edit(r, e)
@@ -481,7 +607,7 @@ struct Builder {
         edit(r, "#{\(e)}")
       } else {
         guard let close = s.close else { return manual("the secret is part of a string whose end was not found") }
-        let inner = t.string(s.contentStart..<close)
+        let inner = t.string(s.contentStart..<?close)
         if inner.contains("\"") || inner.contains("\\") || inner.contains("#") {
           return manual("the secret is part of a single-quoted string that cannot become an interpolated one")
         }
@@ -501,15 +627,23 @@ struct Builder {
     let ref = strict ? "${\(variable):?run via hush run}" : "${\(variable)}"
     let ls = t.lineStart(r.lowerBound), le = t.lineEnd(r.lowerBound)
     let s = StringContext.find(r, in: t, quotes: [.dq, .sq], escapes: true, rawQuotes: [.sq])
+    if let h = enclosingHeredoc(at: r.lowerBound, in: t) {
+      if h.quoted {
+        return manual("the secret is in a quoted heredoc (<<'\(h.word)'), which expands nothing: unquote it by hand, escaping its other $ and backticks")
+      }
+      edit(r, ref)
+      mapEnv()
+      return
+    }
     // `export X=literal` where X is the variable: the line goes, `hush run` injects X.
-    let line = t.string(ls..<le).trimmed
+    let line = t.string(ls..<?le).trimmed
     if line.hasPrefix("export ") {
       let rest = line.dropFirst(7).trimmingSpaces
       if let eq = rest.firstIndex(of: "="), String(rest[..<eq]) == variable {
         let valueStart = s?.open ?? r.lowerBound
         let valueEnd = s?.closeEnd ?? r.upperBound
-        if (s == nil || s!.isWhole(r)), t.string(valueEnd..<le).trimmed.isEmpty,
-          t.string(ls..<valueStart).trimmed.hasSuffix("=")
+        if (s == nil || s!.isWhole(r)), t.string(valueEnd..<?le).trimmed.isEmpty,
+          t.string(ls..<?valueStart).trimmed.hasSuffix("=")
         {
           edit(ls..<t.nextLineStart(r.lowerBound), "")
           plan.notes.append("deleted `export \(variable)=…`: hush run injects \(variable)")
@@ -571,9 +705,10 @@ struct Builder {
     if ft == .yaml && s == nil {
       // A plain scalar cannot start with `{`: quote it.
       let before = t[t.skipSpacesBack(r.lowerBound) - 1]
-      let atValueStart = before == UInt8(ascii: ":") || before == UInt8(ascii: "-") || before == UInt8(ascii: "=")
+      let atValueStart = (t[r.lowerBound - 1].isSpace && (before == UInt8(ascii: ":") || before == UInt8(ascii: "-")))
+        || t.skipSpacesBack(r.lowerBound) == t.lineStart(r.lowerBound)
       if atValueStart {
-        let rest = t.string(r.upperBound..<t.lineEnd(r.lowerBound)).trimmed
+        let rest = t.string(r.upperBound..<?t.lineEnd(r.lowerBound)).trimmed
         guard rest.isEmpty || rest.hasPrefix("#") else { return manual("the secret starts a longer YAML plain scalar: quote the value and retry") }
         edit(r, "\"\(placeholder)\"")
       } else {
@@ -595,11 +730,30 @@ struct Builder {
     if path.hasSuffix(".tfvars") {
       return manual("a .tfvars file holds values: delete the line and map TF_VAR_\(variable.lowercased()) = \"\(ref)\" in env.toml")
     }
-    let tfVar = variable.lowercased()
-    // Provider credentials: providers read them from the environment.
-    if let header = terraformBlockHeader(), header.hasPrefix("provider") {
+    var tfVar = variable.lowercased()
+    let header = terraformBlockHeader()
+    if let header, header.hasPrefix("terraform") {
+      return manual("backend and terraform settings cannot use variables: pass -backend-config or the backend's environment variables")
+    }
+    // A variable's default: the variable stays, its default goes, the value comes from TF_VAR_<name>.
+    if let header, header.hasPrefix("variable") {
+      let parts = header.split(separator: "\"")
       let ls = t.lineStart(r.lowerBound)
-      let attr = t.string(ls..<t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
+      let attr = t.string(ls..<?r.lowerBound).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
+      let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
+      guard parts.count >= 2, attr == "default", let s, s.isWhole(r), let ce = s.closeEnd,
+        t.string(ce..<?t.lineEnd(r.lowerBound)).trimmingSpaces.isEmpty
+      else { return manual("the secret is part of a variable block in a form the planner does not rewrite: move it by hand") }
+      tfVar = String(parts[1])
+      edit(ls..<t.nextLineStart(r.lowerBound), "")
+      plan.envMappings["TF_VAR_\(tfVar)"] = ref
+      plan.notes.append("deleted the default of variable \"\(tfVar)\": add sensitive = true to it; TF_VAR_\(tfVar) = \"\(ref)\" in env.toml maps the value")
+      return
+    }
+    // Provider credentials: providers read them from the environment.
+    if let header, header.hasPrefix("provider") {
+      let ls = t.lineStart(r.lowerBound)
+      let attr = t.string(ls..<?t.lineEnd(r.lowerBound)).split(separator: "=").first.map { $0.trimmingSpaces } ?? ""
       let creds: Set<String> = ["access_key", "secret_key", "token", "password", "client_secret", "api_key", "api_token",
                                  "client_certificate_password", "credentials"]
       if creds.contains(attr) {
@@ -612,7 +766,8 @@ struct Builder {
     let s = StringContext.find(r, in: t, quotes: [.dq], escapes: true)
     if let s, s.isWhole(r), let closeEnd = s.closeEnd {
       edit(s.open..<closeEnd, "var.\(tfVar)")
-    } else if s != nil {
+    } else if s != nil || enclosingHeredoc(at: r.lowerBound, in: t) != nil {
+      // Inside a string or a heredoc: interpolation.
       edit(r, "${var.\(tfVar)}")
     } else {
       edit(r, "var.\(tfVar)")
@@ -625,14 +780,17 @@ struct Builder {
     plan.notes.append("TF_VAR_\(tfVar) = \"\(ref)\" in env.toml maps the value; state files hold secrets too")
   }
 
-  /// The header of the top-level block around the literal, e.g. `provider "aws" {`.
-  func terraformBlockHeader() -> String? {
+  func terraformBlockHeader() -> String? { Remediation.terraformBlockHeader(at: r.lowerBound, in: t) }
+}
+
+/// The header of the top-level block around `pos`, e.g. `provider "aws" {`.
+func terraformBlockHeader(at pos: Int, in t: Text) -> String? {
     var depth = 0
     var header: String? = nil
     var inString = false
     var i = 0
     var lineStartPos = 0
-    while i < r.lowerBound {
+    while i < pos {
       let c = t.b[i]
       if c == .nl { lineStartPos = i + 1 }
       if inString {
@@ -641,7 +799,7 @@ struct Builder {
       } else if c == .dq {
         inString = true
       } else if c == UInt8(ascii: "{") {
-        if depth == 0 { header = t.string(lineStartPos..<i).trimmingSpaces }
+        if depth == 0 { header = t.string(lineStartPos..<?i).trimmingSpaces }
         depth += 1
       } else if c == UInt8(ascii: "}") {
         depth -= 1
@@ -650,12 +808,13 @@ struct Builder {
       i += 1
     }
     return depth > 0 ? header : nil
-  }
+}
 
+extension Builder {
   // MARK: - Dockerfile
 
   mutating func dockerfile() {
-    let line = t.string(t.lineStart(r.lowerBound)..<t.lineEnd(r.lowerBound)).trimmingSpaces
+    let line = t.string(t.lineStart(r.lowerBound)..<?t.lineEnd(r.lowerBound)).trimmingSpaces
     let instruction = line.split(separator: " ").first.map { $0.uppercased() } ?? ""
     let id = variable.lowercased()
     manual("values in a Dockerfile persist in image layers: use a build secret or inject at run time, then rebuild and rotate")

@@ -1,4 +1,9 @@
 // The rewrite planner of `hush fix` (VAULT.md §11, §12 step 1): bytes in, edits out. No I/O, no vault, no git.
+//
+// Use: `Planner.plan(path:content:occurrence:style:)` per finding (or `Planner.plans` for a file's findings, then
+// `Planner.combinedEdits` to merge them: shared imports are kept once), check `disposition`, write
+// `Planner.apply(edits, to: content)` and merge `extraFiles`, `envMappings` (into env.toml) and `renameTo`; show
+// `notes` to the user. Edits only replace byte ranges, so BOM, CRLF, indentation and the final newline survive.
 
 /// What kind of file a literal lives in; decides the replacement form (VAULT.md §11 table rows).
 package enum FileType: String, Sendable {
@@ -71,11 +76,14 @@ package struct Plan: Sendable {
   package var envMappings: [String: String]
   /// Set when the file must become a template: the new path (`config.json` → `config.json.tpl`).
   package var renameTo: String?
+  /// True when the value only leaves the file (a comment) and nothing refers to `secretName`: a vault record is
+  /// optional.
+  package var removesValueOnly: Bool
 
   package init(
     fileType: FileType, variable: String, secretName: String, disposition: Disposition, edits: [Edit] = [],
     notes: [String] = [], extraFiles: [String: [UInt8]] = [:], envMappings: [String: String] = [:],
-    renameTo: String? = nil
+    renameTo: String? = nil, removesValueOnly: Bool = false
   ) {
     self.fileType = fileType
     self.variable = variable
@@ -86,6 +94,7 @@ package struct Plan: Sendable {
     self.extraFiles = extraFiles
     self.envMappings = envMappings
     self.renameTo = renameTo
+    self.removesValueOnly = removesValueOnly
   }
 
   /// The vault reference, `hush://name`.
