@@ -47,7 +47,8 @@ package final class Scanner {
     self.buffer = MatchBuffer(captureCapacity: rules.maxCaptureCount, limits: limits)
   }
 
-  /// How many times encoded content is decoded and scanned again (base64 inside base64 is 2).
+  /// How many times encoded content is decoded and scanned again, across kinds (base64 inside base64,
+  /// or percent-encoding inside hex, is 2).
   static let decodingDepth = 2
 
   /// Scans one chunk and returns its findings in report order.
@@ -112,25 +113,31 @@ package final class Scanner {
         }
         run(rule, pattern, windows: windows, context: &context, into: &findings)
       }
-      if depth < Scanner.decodingDepth { findings += decoded(in: chunk, context: &context, depth: depth) }
+      if depth < Scanner.decodingDepth { findings += decoded(in: chunk, context: &context, depth: depth, outer: findings) }
       findings.sort(by: Finding.reportOrder)
       return findings
     }
   }
 
-  /// Findings inside base64 runs of the chunk that decode to text, located at the encoded run.
-  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int) -> [Finding] {
+  /// Findings inside encoded segments of the chunk (base64, hex, percent) that decode to text, located
+  /// at the encoded bytes holding the secret (hex, percent) or at the whole run (base64). A decoded
+  /// finding is dropped when the same rule already matched overlapping text as written — a URI rule
+  /// that reads `p%40ss` in place reports that password once, not again decoded.
+  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int, outer: [Finding]) -> [Finding] {
     var findings: [Finding] = []
-    for run in Base64Segments.find(in: context.bytes) {
-      guard let text = Base64Segments.decodeText(context.bytes[run]) else { continue }
-      let inner = scan(Chunk(bytes: text, provenance: chunk.provenance), depth: depth + 1)
+    for segment in EncodedSegments.find(in: context.bytes) {
+      guard let decoded = EncodedSegments.decode(segment, in: context.bytes) else { continue }
+      let inner = scan(Chunk(bytes: decoded.text, provenance: chunk.provenance), depth: depth + 1)
       guard !inner.isEmpty else { continue }
-      let line = Array(context.bytes[context.lineSpan(covering: run)])
+      let line = Array(context.bytes[context.lineSpan(covering: segment.range)])
       if Scanner.inlineMarkers.contains(where: { line.contains(subsequence: $0) }) { continue }
       for var finding in inner {
-        context.locate(&finding, at: run)
-        finding.matchRange = run
-        finding.decoding = finding.decoding.map { "base64, \($0)" } ?? "base64"
+        let seen = { (other: Finding) in other.ruleID == finding.ruleID && other.matchRange.overlaps(segment.range) }
+        if outer.contains(where: seen) || findings.contains(where: seen) { continue }
+        context.locate(&finding, at: decoded.encodedRange(of: finding.secretRange) ?? segment.range)
+        finding.matchRange = segment.range
+        let kind = segment.kind.rawValue
+        finding.decoding = finding.decoding.map { "\(kind), \($0)" } ?? kind
         findings.append(finding)
       }
     }

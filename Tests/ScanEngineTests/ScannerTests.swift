@@ -218,4 +218,76 @@ import Testing
     #expect(try scan("img: \(binary)", rules: [acme]).isEmpty)
     #expect(try scan("v: \(base64("k=\(acmeSecret)")) # hush:allow", rules: [acme]).isEmpty)
   }
+
+  func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
+
+  @Test("a secret inside hex-encoded text is found, located at the hex digits that hold it")
+  func hexSecret() throws {
+    let encoded = hex("token: \(acmeSecret)")
+    let found = try scan("blob = \"\(encoded)\"", rules: [acme])
+    #expect(found.count == 1)
+    #expect(found.first?.secret.revealed == acmeSecret)
+    #expect(found.first?.decoding == "hex")
+    // "token: " is 7 bytes, 14 hex digits, after `blob = "` (8 characters).
+    #expect(found.first?.column == 9 + 14)
+    #expect(found.first?.endColumn == 9 + 14 + 2 * acmeSecret.utf8.count - 1)
+    #expect(try scan("blob = 0x\(encoded)", rules: [acme]).first?.decoding == "hex")
+    #expect(try scan("blob = \(hex("k=\(acmeSecret)").uppercased())", rules: [acme]).count == 1)
+  }
+
+  @Test("hex digests, odd-length and short hex runs are not decoded")
+  func hexDigests() throws {
+    let sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    for digest in [sha1, sha256] {
+      let bytes = Array(digest.utf8)
+      let segments = bytes.withUnsafeBufferPointer { pointer in
+        EncodedSegments.find(in: pointer).compactMap { EncodedSegments.decode($0, in: pointer) }
+      }
+      #expect(segments.isEmpty)
+    }
+    let odd = String(hex("k=\(acmeSecret)").dropLast())
+    #expect(try scan("v: \(odd)", rules: [acme]).isEmpty)
+    #expect(try scan("v: \(hex("k=acme"))", rules: [acme]).isEmpty)
+  }
+
+  @Test("a percent-encoded secret is decoded and located at its encoded bytes")
+  func percentSecret() throws {
+    let line = "https://api.fake.invalid/cb?state=1&token%3D\(acmeSecret.replacingOccurrences(of: "_", with: "%5F"))%26x%3D1"
+    let found = try scan(line, rules: [acme])
+    #expect(found.count == 1)
+    #expect(found.first?.secret.revealed == acmeSecret)
+    #expect(found.first?.decoding == "percent")
+    #expect(found.first?.column == 45)
+    #expect(found.first?.endColumn == 45 + acmeSecret.utf8.count + 2 - 1)
+  }
+
+  @Test("a rule that matches the encoded text as written reports it once, not again decoded")
+  func percentOnce() throws {
+    let uri = RuleDefinition(
+      id: "uri-password", regex: #"[a-z]+://[^\s:@/]{0,64}:([^\s:@/]{1,128})@[A-Za-z0-9.-]"#, secretGroup: 1,
+      keywords: ["://"])
+    let found = try scan("DATABASE_URL=postgres://app:Fake%40pbcRIi6%3AHeVyzrw@db.fake.invalid:5432/app", rules: [uri])
+    #expect(found.count == 1)
+    #expect(found.first?.decoding == nil)
+    #expect(found.first?.secret.revealed == "Fake%40pbcRIi6%3AHeVyzrw")
+  }
+
+  @Test("decoding goes two levels deep across kinds, not three")
+  func mixedDepth() throws {
+    let percentInHex = hex("u=" + "k%3D\(acmeSecret)")
+    #expect(try scan("v: \(percentInHex)", rules: [acme]).first?.decoding == "hex, percent")
+    let three = hex("a=" + base64("b=" + hex("k=\(acmeSecret)")))
+    #expect(try scan("v: \(three)", rules: [acme]).isEmpty)
+  }
+
+  @Test("printf formats and binary escapes are not percent-decoded into findings")
+  func percentNoise() throws {
+    #expect(try scan(#"printf("%02x%02x%02x%02x%08x", a, b)"#, rules: [acme]).isEmpty)
+    let bytes = Array("v=%01%02%03%04%05%06%07%08%0B%0C".utf8)
+    let decoded = bytes.withUnsafeBufferPointer { pointer in
+      EncodedSegments.find(in: pointer).compactMap { EncodedSegments.decode($0, in: pointer) }
+    }
+    #expect(decoded.isEmpty)
+  }
 }
