@@ -15,7 +15,7 @@ package import PCRE2
 /// 3. each armed rule's regex runs only in windows around its keyword hits, so the cost follows the
 ///    hits, not rules × bytes;
 /// 4. the secret is the `secretGroup` capture (else the first non-empty group, else the match);
-/// 5. entropy, which is cheap, runs before allowlists, which may run regexes;
+/// 5. entropy, which is cheap, then a rule's `validate:` checks, run before allowlists, which may run regexes;
 /// 6. rule allowlists, then global allowlists, then inline markers, then vault references.
 package final class Scanner {
   package let rules: RuleSet
@@ -244,6 +244,9 @@ package final class Scanner {
     }
     if let threshold = definition.entropy, threshold > 0, entropy <= threshold {
       return drop(.entropy, "entropy \((entropy * 100).rounded() / 100) is not above \(threshold)")
+    }
+    for check in rule.checks {
+      if let why = check.failure(secret) { return drop(.check, "validate:\(check.rawValue): \(why)") }
     }
 
     // The "line" allowlists and inline markers see is the match's lines, cut to `lineContextLimit`

@@ -291,3 +291,48 @@ import Testing
     #expect(decoded.isEmpty)
   }
 }
+
+@Suite struct SecretCheckTests {
+  func segment(_ json: String) -> String {
+    Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+  }
+  func token(_ header: String) -> String {
+    segment(header) + "." + segment(#"{"sub":"fake-user-42","iat":1700000000}"#) + ".FAKEq8Zr3VtN0pXw7LmKdB2sYhJ4gCeU9aTiRoQn"
+  }
+  let jwt = RuleDefinition(
+    id: "jwt", regex: #"\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})"#, secretGroup: 1,
+    keywords: ["eyj"], tags: ["jwt", "validate:jwt"])
+
+  @Test("a JWT whose header is a JSON object with alg (and a JWT-like typ) is confirmed")
+  func accepts() throws {
+    for header in [
+      #"{"alg":"HS256","typ":"JWT"}"#, #"{"alg":"RS256","kid":"fake-key-1"}"#, #"{"typ" : "at+jwt", "alg" : "ES256", "x5c": ["a", 1, true, null, {"k": -1.5e3}] } "#,
+      #"{"alg":"none","typ":"JOSE"}"#,
+    ] {
+      #expect(SecretCheck.jwtFailure(Array(token(header).utf8)) == nil, "\(header)")
+      #expect(try scan("Authorization: Bearer \(token(header))", rules: [jwt]).count == 1, "\(header)")
+    }
+  }
+
+  @Test("three base64url segments whose header is not a JWT header are dropped")
+  func rejects() throws {
+    for header in [
+      #"{"kid":"fake-key-1","typ":"JWT"}"#, #"{"alg":"HS256","typ":"JWT""#, #"{"alg":"HS256","typ":"text/plain"}"#,
+      #"{"alg":["HS256"]}"#, #"{"alg":"HS256"} and more"#, #"{"alg":"HS256",}"#, #"{"alg":""}"#,
+    ] {
+      #expect(SecretCheck.jwtFailure(Array(token(header).utf8)) != nil, "\(header)")
+      #expect(try scan("Authorization: Bearer \(token(header))", rules: [jwt]).isEmpty, "\(header)")
+    }
+    var plain = jwt
+    plain.tags = ["jwt"]
+    #expect(try scan("Authorization: Bearer \(token(#"{"kid":"fake-key-1"}"#))", rules: [plain]).count == 1)
+  }
+
+  @Test("an unknown validate: tag is an error naming the known checks")
+  func unknown() {
+    var rule = jwt
+    rule.tags = ["validate:jwk"]
+    #expect(throws: RuleSetError.self) { try RuleSet(rules: [rule]) }
+  }
+}
