@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Musl)
+  internal import Musl
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
 /// Encoded runs in a chunk — base64, hex and percent-encoding — found in one pass over its bytes, and
 /// their decoding, so the scanner can scan what they hold (Kubernetes `Secret` data, hex-wrapped
 /// configuration, URL-encoded passwords).
@@ -46,50 +54,70 @@ enum EncodedSegments {
     return table
   }()
 
-  /// Candidate segments in chunk order of kind: base64 and hex runs (a run of base64 characters that is
-  /// all hex digits, of even length and at least 32 digits, optionally after `0x`, is hex), then
+  /// Candidate segments: base64 and hex runs in chunk order (a run of base64 characters that is all
+  /// hex digits, of even length and at least 32 digits, optionally after `0x`, is hex), then
   /// percent-encoded segments (the run around one or more `%XX` escapes). At most
-  /// `Base64Segments.maximumSegments` in all.
+  /// `Base64Segments.maximumSegments` of each.
+  ///
+  /// Runs are found without reading every byte: a run of at least `minimumLength` characters that
+  /// starts at or after `i` must cover byte `i + minimumLength - 1`, so when that byte is not a base64
+  /// character the search moves past it. In source code most bytes are skipped; `%` is found by memchr.
   static func find(in bytes: UnsafeBufferPointer<UInt8>) -> [EncodedSegment] {
-    Base64Segments.values.withUnsafeBufferPointer { table in
+    guard let base = bytes.baseAddress else { return [] }
+    return Base64Segments.values.withUnsafeBufferPointer { table in
       hexValues.withUnsafeBufferPointer { hex in
         var segments: [EncodedSegment] = []
-        var escapes: [Int] = []
-        var index = 0
         let count = bytes.count
         let limit = Base64Segments.maximumSegments
-        while index < count, segments.count < limit {
-          guard table[Int(bytes[index])] >= 0 else {
-            if bytes[index] == 0x25, index + 2 < count, hex[Int(bytes[index + 1])] >= 0, hex[Int(bytes[index + 2])] >= 0,
-              escapes.count < limit
-            {
-              escapes.append(index)
-            }
-            index += 1
+        let minimum = Base64Segments.minimumLength
+        let maximum = Base64Segments.maximumLength
+        var found = 0
+        // Invariant: `index` is 0 or follows a byte that is not a base64 character.
+        var index = 0
+        while index + minimum <= count, found < limit {
+          let probe = index + minimum - 1
+          guard table[Int(base[probe])] >= 0 else {
+            index = probe + 1
             continue
           }
-          let start = index
-          while index < count, table[Int(bytes[index])] >= 0 { index += 1 }
-          var end = index
-          while end < count, end - index < 2, bytes[end] == UInt8(ascii: "=") { end += 1 }
-          let length = index - start
-          if length >= Base64Segments.minimumLength, length <= Base64Segments.maximumLength {
-            if let digits = hexDigits(start..<index, in: bytes, hex: hex) {
+          var start = probe
+          while start > index, table[Int(base[start - 1])] >= 0 { start -= 1 }
+          var stop = probe + 1
+          while stop < count, table[Int(base[stop])] >= 0 { stop += 1 }
+          var end = stop
+          while end < count, end - stop < 2, base[end] == UInt8(ascii: "=") { end += 1 }
+          let length = stop - start
+          if length >= minimum, length <= maximum {
+            if let digits = hexDigits(start..<stop, in: bytes, hex: hex) {
               segments.append(EncodedSegment(range: digits, kind: .hex))
             } else {
               segments.append(EncodedSegment(range: start..<end, kind: .base64))
             }
+            found += 1
           }
-          index = max(end, index)
+          // After padding, `end` may start another run (the `=` before it keeps the invariant); else
+          // `stop` is not a base64 character.
+          index = end > stop ? end : stop + 1
         }
         var covered = 0
-        for escape in escapes where escape >= covered && segments.count < limit {
+        var percents = 0
+        var cursor = 0
+        while cursor + 2 < count, percents < limit,
+          let hit = memchr(base + cursor, 0x25, count - cursor - 2)
+        {
+          let escape = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+          cursor = escape + 1
+          guard escape >= covered, hex[Int(base[escape + 1])] >= 0, hex[Int(base[escape + 2])] >= 0 else { continue }
           var start = escape
-          while start > 0, escape - start < Base64Segments.maximumLength, !percentStops[Int(bytes[start - 1])] { start -= 1 }
+          while start > 0, escape - start < maximum, !percentStops[Int(base[start - 1])] { start -= 1 }
           var end = escape
-          while end < count, end - escape < Base64Segments.maximumLength, !percentStops[Int(bytes[end])] { end += 1 }
+          while end < count, end - escape < maximum, !percentStops[Int(base[end])] { end += 1 }
           covered = end
-          if end - start <= Base64Segments.maximumLength { segments.append(EncodedSegment(range: start..<end, kind: .percent)) }
+          cursor = end
+          if end - start <= maximum {
+            segments.append(EncodedSegment(range: start..<end, kind: .percent))
+            percents += 1
+          }
         }
         return segments
       }

@@ -281,6 +281,44 @@ import Testing
     #expect(try scan("v: \(three)", rules: [acme]).isEmpty)
   }
 
+  /// Every maximal base64 run of 20 to 16,384 characters, with up to two `=`, the plain way.
+  func referenceRuns(_ bytes: [UInt8]) -> [Range<Int>] {
+    var runs: [Range<Int>] = []
+    var index = 0
+    while index < bytes.count {
+      guard Base64Segments.values[Int(bytes[index])] >= 0 else {
+        index += 1
+        continue
+      }
+      let start = index
+      while index < bytes.count, Base64Segments.values[Int(bytes[index])] >= 0 { index += 1 }
+      var end = index
+      while end < bytes.count, end - index < 2, bytes[end] == UInt8(ascii: "=") { end += 1 }
+      if index - start >= 20, index - start <= 16384 { runs.append(start..<end) }
+      index = max(end, index)
+    }
+    return runs
+  }
+
+  @Test("the skipping run finder finds exactly the runs a byte-by-byte search finds")
+  func finderMatchesReference() {
+    var state: UInt64 = 0x5EED
+    func next() -> UInt64 {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return state >> 33
+    }
+    let alphabet = Array("aZ09+/_-= .\n\"%".utf8)
+    for _ in 0..<300 {
+      let length = Int(next() % 400)
+      // Long runs of base64 characters broken by occasional separators.
+      let bytes = (0..<length).map { _ in next() % 10 < 8 ? alphabet[Int(next() % 6)] : alphabet[Int(next() % UInt64(alphabet.count))] }
+      let found = bytes.withUnsafeBufferPointer { pointer in
+        EncodedSegments.find(in: pointer).filter { $0.kind != .percent }.map(\.range)
+      }
+      #expect(found == referenceRuns(bytes))
+    }
+  }
+
   @Test("printf formats and binary escapes are not percent-decoded into findings")
   func percentNoise() throws {
     #expect(try scan(#"printf("%02x%02x%02x%02x%08x", a, b)"#, rules: [acme]).isEmpty)
