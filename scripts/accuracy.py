@@ -63,22 +63,32 @@ def names(env):
     }
 
 
-URI = re.compile(r"(?:jdbc:)?[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'`<>]*")
-CONNECTION_STRING = re.compile(r"""(?i)(?:^|["'=\s])((?:[A-Za-z ]+=[^;"'\n]*;)*\s*(?:password|pwd)\s*=\s*[^;"'\n]+;?(?:[A-Za-z ]+=[^;"'\n]*;?)*)""")
+ENV_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*")
 
 
 def embedded_value(text, secret):
-    """What to plant: the secret, or the URI or connection string around it when the secret is only
-    the password part of one (a password alone is a different, generic finding)."""
-    if "\n" in secret:
+    """What to plant: the credential string the example writes the secret in — the quoted string or
+    the whitespace-delimited token around it, without a leading `NAME=` — so a password planted with
+    its URI or connection string stays a URI password, not a bare word."""
+    if "\n" in secret or secret not in text:
         return secret
-    for match in URI.finditer(text):
-        if secret in match.group(0) and match.group(0) != secret:
-            return match.group(0).rstrip(".,;)")
-    for match in CONNECTION_STRING.finditer(text):
-        if secret in match.group(1) and match.group(1).strip() != secret:
-            return match.group(1).strip()
-    return secret
+    start = text.index(secret)
+    end = start + len(secret)
+    stops = " \t\r\n\"'`"
+    while start > 0 and text[start - 1] not in stops:
+        start -= 1
+    while end < len(text) and text[end] not in stops:
+        end += 1
+    token = text[start:end]
+    quoted = start > 0 and end < len(text) and text[start - 1] in "\"'`" and text[end] == text[start - 1]
+    if not quoted:
+        token = token.rstrip(".,;)")
+        prefix = ENV_PREFIX.match(token)
+        if prefix and secret in token[prefix.end():]:
+            name, rest = prefix.group(1), token[prefix.end():]
+            if name.upper() == name or not re.search(r"[=;&]", rest):
+                token = rest
+    return token if secret in token else secret
 
 
 def b64(value):
@@ -90,7 +100,7 @@ def b64(value):
 
 def single_line_contexts(v, n):
     """(file name, content, planted text) for a one-line value; the planted text occurs once."""
-    q = json.dumps(v)[1:-1]  # JSON/JS string escaping
+    q = v if "\\" in v else json.dumps(v)[1:-1]  # JSON/JS string escaping, unless already escaped
     url_call = ("conn = connect(\"%s\")\n" % v) if "://" in v else (
         "fetch(\"https://api.service.invalid/v1/items?%s=%s&limit=10\")\n" % (n["lname"], v))
     contexts = [

@@ -127,14 +127,20 @@ package final class Scanner {
     var findings: [Finding] = []
     for segment in EncodedSegments.find(in: context.bytes) {
       guard let decoded = EncodedSegments.decode(segment, in: context.bytes) else { continue }
-      let inner = scan(Chunk(bytes: decoded.text, provenance: chunk.provenance), depth: depth + 1)
+      // The decoded text is scanned after the text before it on its line (at most `windowBefore`
+      // bytes), so a rule that needs a name sees it: `aws_secret_access_key: <base64>` in a
+      // Kubernetes Secret decodes to the key alone. Findings inside that prefix are the outer scan's.
+      let lineStart = context.lineSpan(covering: segment.range.lowerBound..<segment.range.lowerBound + 1).lowerBound
+      let prefix = Array(context.bytes[max(lineStart, segment.range.lowerBound - Scanner.windowBefore)..<segment.range.lowerBound])
+      let inner = scan(Chunk(bytes: prefix + decoded.text, provenance: chunk.provenance), depth: depth + 1)
       guard !inner.isEmpty else { continue }
       let line = Array(context.bytes[context.lineSpan(covering: segment.range)])
       if Scanner.inlineMarkers.contains(where: { line.contains(subsequence: $0) }) { continue }
-      for var finding in inner {
+      for var finding in inner where finding.secretRange.lowerBound >= prefix.count {
         let seen = { (other: Finding) in other.ruleID == finding.ruleID && other.matchRange.overlaps(segment.range) }
         if outer.contains(where: seen) || findings.contains(where: seen) { continue }
-        context.locate(&finding, at: decoded.encodedRange(of: finding.secretRange) ?? segment.range)
+        let inDecoded = (finding.secretRange.lowerBound - prefix.count)..<(finding.secretRange.upperBound - prefix.count)
+        context.locate(&finding, at: decoded.encodedRange(of: inDecoded) ?? segment.range)
         finding.matchRange = segment.range
         let kind = segment.kind.rawValue
         finding.decoding = finding.decoding.map { "\(kind), \($0)" } ?? kind

@@ -206,6 +206,20 @@ import Testing
     #expect(found.first?.column == 11)
   }
 
+  @Test("a value that needs its name is found when only the value is encoded, as in a Kubernetes Secret")
+  func nameBeforeEncodedValue() throws {
+    let keyed = RuleDefinition(
+      id: "acme-key", regex: #"(?i)acme[_-]?key["']?[ \t]*[:=][ \t]*["']?([0-9a-f]{32})\b"#, secretGroup: 1,
+      keywords: ["acme"])
+    let value = "4f9c2b7d1e8a6c3f5b0ddeadbeef2d11"
+    let found = try scan("data:\n  acme_key: \(base64(value))\n", rules: [keyed])
+    #expect(found.count == 1)
+    #expect(found.first?.secret.revealed == value)
+    #expect(found.first?.line == 2 && found.first?.column == 13)
+    // The name alone, with no encoded value after it, is not reported twice or from the prefix.
+    #expect(try scan("acme_key: \(value) \(base64("unrelated text here"))", rules: [keyed]).count == 1)
+  }
+
   @Test("base64 inside base64 is decoded twice, not more")
   func nested() throws {
     let twice = base64("inner=" + base64("k=\(acmeSecret)"))
