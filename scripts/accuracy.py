@@ -314,13 +314,17 @@ def write_clean(megabytes):
         return clean
     shutil.rmtree(clean, ignore_errors=True)
     os.makedirs(clean)
-    repositories, seen = [], set()
+    # Round-robin over owners (sorted), so no one owner's style dominates the corpus.
+    by_owner, seen = collections.defaultdict(list), set()
     for path in sorted(glob.glob(os.path.join(MIRRORS, "*", "*.git"))):
         key = os.path.relpath(path, MIRRORS).lower()
         if key in seen:
             continue  # the mirrors hold some owners twice, in two spellings
         seen.add(key)
-        repositories.append(path)
+        by_owner[key.split("/")[0]].append(path)
+    repositories = []
+    for round_ in range(max(len(paths) for paths in by_owner.values())):
+        repositories += [paths[round_] for _, paths in sorted(by_owner.items()) if round_ < len(paths)]
     total = 0
     for path in repositories:
         if total >= megabytes * 1_000_000:
