@@ -130,8 +130,12 @@ package final class Scanner {
       // The decoded text is scanned after the text before it on its line (at most `windowBefore`
       // bytes), so a rule that needs a name sees it: `aws_secret_access_key: <base64>` in a
       // Kubernetes Secret decodes to the key alone. Findings inside that prefix are the outer scan's.
-      let lineStart = context.lineSpan(covering: segment.range.lowerBound..<segment.range.lowerBound + 1).lowerBound
-      let prefix = Array(context.bytes[max(lineStart, segment.range.lowerBound - Scanner.windowBefore)..<segment.range.lowerBound])
+      // (Found by a short backward search: most segments have no finding, and the chunk's line index
+      // costs a pass over the whole chunk.)
+      var prefixStart = segment.range.lowerBound
+      let lowest = max(0, segment.range.lowerBound - Scanner.windowBefore)
+      while prefixStart > lowest, context.bytes[prefixStart - 1] != 0x0A { prefixStart -= 1 }
+      let prefix = Array(context.bytes[prefixStart..<segment.range.lowerBound])
       let inner = scan(Chunk(bytes: prefix + decoded.text, provenance: chunk.provenance), depth: depth + 1)
       guard !inner.isEmpty else { continue }
       let line = Array(context.bytes[context.lineSpan(covering: segment.range)])
