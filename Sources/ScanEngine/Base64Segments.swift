@@ -1,8 +1,9 @@
 /// Base64 (standard or URL-safe) decoding and limits (`EncodedSegments` finds the runs), for scanning encoded secrets
 /// (Kubernetes `Secret` data, Docker auths, tokens wrapped in configuration).
 enum Base64Segments {
-  /// Runs shorter than this are rarely encoded credentials and often words.
-  static let minimumLength = 20
+  /// Runs shorter than this (9 bytes decoded) are rarely encoded credentials and often words; a
+  /// Kubernetes `Secret` holds passwords of 10 characters as 16.
+  static let minimumLength = 12
   /// Longer runs are images, certificates or data, not configuration values.
   static let maximumLength = 16 * 1024
   /// At most this many runs are decoded per chunk, so a file of base64 cannot cost much.

@@ -113,18 +113,26 @@ package final class Scanner {
         }
         run(rule, pattern, windows: windows, context: &context, into: &findings)
       }
-      if depth < Scanner.decodingDepth { findings += decoded(in: chunk, context: &context, depth: depth, outer: findings) }
+      if depth < Scanner.decodingDepth {
+        let inside = decoded(in: chunk, context: &context, depth: depth, outer: &findings)
+        findings += inside
+      }
       findings.sort(by: Finding.reportOrder)
       return findings
     }
   }
 
   /// Findings inside encoded segments of the chunk (base64, hex, percent) that decode to text, located
-  /// at the encoded bytes holding the secret (hex, percent) or at the whole run (base64). A decoded
-  /// finding is dropped when the same rule already matched overlapping text as written — a URI rule
-  /// that reads `p%40ss` in place reports that password once, not again decoded.
-  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int, outer: [Finding]) -> [Finding] {
+  /// at the encoded bytes holding the secret (hex, percent) or at the whole run (base64). When the same
+  /// rule matched overlapping text as written, the secret is reported once: as written when that
+  /// match is part of the segment (a URI rule reading `p%40ss` in place), decoded when the match is
+  /// the whole encoded run (`password: <base64>` — the base64 is not the password, its decoding is).
+  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int, outer: inout [Finding]) -> [Finding] {
     var findings: [Finding] = []
+    var superseded = Set<Int>()
+    defer {
+      if !superseded.isEmpty { outer = outer.enumerated().filter { !superseded.contains($0.offset) }.map(\.element) }
+    }
     for segment in EncodedSegments.find(in: context.bytes) {
       guard let decoded = EncodedSegments.decode(segment, in: context.bytes) else { continue }
       // The decoded text is scanned after the text before it on its line (at most `windowBefore`
@@ -142,7 +150,14 @@ package final class Scanner {
       if Scanner.inlineMarkers.contains(where: { line.contains(subsequence: $0) }) { continue }
       for var finding in inner where finding.secretRange.lowerBound >= prefix.count {
         let seen = { (other: Finding) in other.ruleID == finding.ruleID && other.matchRange.overlaps(segment.range) }
-        if outer.contains(where: seen) || findings.contains(where: seen) { continue }
+        if findings.contains(where: seen) { continue }
+        var core = segment.range
+        while core.upperBound > core.lowerBound, context.bytes[core.upperBound - 1] == UInt8(ascii: "=") { core = core.lowerBound..<core.upperBound - 1 }
+        if let index = outer.firstIndex(where: seen) {
+          let written = outer[index].secretRange
+          guard written.lowerBound <= core.lowerBound, written.upperBound >= core.upperBound else { continue }
+          superseded.insert(index)
+        }
         let inDecoded = (finding.secretRange.lowerBound - prefix.count)..<(finding.secretRange.upperBound - prefix.count)
         context.locate(&finding, at: decoded.encodedRange(of: inDecoded) ?? segment.range)
         finding.matchRange = segment.range

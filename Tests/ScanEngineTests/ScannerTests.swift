@@ -216,6 +216,10 @@ import Testing
     #expect(found.count == 1)
     #expect(found.first?.secret.revealed == value)
     #expect(found.first?.line == 2 && found.first?.column == 13)
+    // A short password (10 characters, 16 in base64) is decoded too.
+    let password = RuleDefinition(
+      id: "pw", regex: #"(?i)password[ \t]*[:=][ \t]*([^\s]{8,})"#, secretGroup: 1, keywords: ["password"])
+    #expect(try scan("data:\n  password: \(base64("Fk7-Qw2zP9"))\n", rules: [password]).first?.secret.revealed == "Fk7-Qw2zP9")
     // The name alone, with no encoded value after it, is not reported twice or from the prefix.
     #expect(try scan("acme_key: \(value) \(base64("unrelated text here"))", rules: [keyed]).count == 1)
   }
@@ -295,7 +299,7 @@ import Testing
     #expect(try scan("v: \(three)", rules: [acme]).isEmpty)
   }
 
-  /// Every maximal base64 run of 20 to 16,384 characters, with up to two `=`, the plain way.
+  /// Every maximal base64 run of the finder's lengths, with up to two `=`, the plain way.
   func referenceRuns(_ bytes: [UInt8]) -> [Range<Int>] {
     var runs: [Range<Int>] = []
     var index = 0
@@ -308,7 +312,7 @@ import Testing
       while index < bytes.count, Base64Segments.values[Int(bytes[index])] >= 0 { index += 1 }
       var end = index
       while end < bytes.count, end - index < 2, bytes[end] == UInt8(ascii: "=") { end += 1 }
-      if index - start >= 20, index - start <= 16384 { runs.append(start..<end) }
+      if index - start >= Base64Segments.minimumLength, index - start <= Base64Segments.maximumLength { runs.append(start..<end) }
       index = max(end, index)
     }
     return runs
