@@ -125,8 +125,9 @@ package final class Scanner {
   /// Findings inside encoded segments of the chunk (base64, hex, percent) that decode to text, located
   /// at the encoded bytes holding the secret (hex, percent) or at the whole run (base64). When the same
   /// rule matched overlapping text as written, the secret is reported once: as written when that
-  /// match is part of the segment (a URI rule reading `p%40ss` in place), decoded when the match is
-  /// the whole encoded run (`password: <base64>` — the base64 is not the password, its decoding is).
+  /// match is part of the segment or percent-encoded (a URI rule reading `p%40ss` in place), decoded
+  /// when the match is a whole base64 or hex run (`password: <base64>` — the base64 is not the
+  /// password, its decoding is).
   private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int, outer: inout [Finding]) -> [Finding] {
     var findings: [Finding] = []
     var superseded = Set<Int>()
@@ -155,7 +156,9 @@ package final class Scanner {
         while core.upperBound > core.lowerBound, context.bytes[core.upperBound - 1] == UInt8(ascii: "=") { core = core.lowerBound..<core.upperBound - 1 }
         if let index = outer.firstIndex(where: seen) {
           let written = outer[index].secretRange
-          guard written.lowerBound <= core.lowerBound, written.upperBound >= core.upperBound else { continue }
+          // A percent-encoded match is kept as written: the URL is the credential as used.
+          guard segment.kind != .percent, written.lowerBound <= core.lowerBound, written.upperBound >= core.upperBound
+          else { continue }
           superseded.insert(index)
         }
         let inDecoded = (finding.secretRange.lowerBound - prefix.count)..<(finding.secretRange.upperBound - prefix.count)
