@@ -499,6 +499,11 @@ def main():
     for category in sorted(set().union(*[set(c) for c in categories.values()]), key=lambda c: -max(categories[t][c] for t in names_)):
         row(category, [str(categories[t][category]) for t in names_])
 
+    lines += ["", "Where hush's clean-code findings are (file: rule × count, confidence):", ""]
+    where = collections.Counter((f[0], f[2], f[3]) for f in clean_runs["hush"])
+    for (file, rule, confidence), count in sorted(where.items()):
+        lines.append("- `%s`: %s × %d (%s)" % (file, rule, count, confidence))
+
     lines += ["", "## Recall by context", "", "| context | samples | " + " | ".join(names_) + " |", "|---" * (len(names_) + 2) + "|"]
     contexts = collections.defaultdict(list)
     for l in positives:
