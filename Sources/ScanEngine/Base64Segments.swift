@@ -1,8 +1,9 @@
-/// Base64 (standard or URL-safe) runs in bytes, and their decoding, for scanning encoded secrets
+/// Base64 (standard or URL-safe) decoding and limits (`EncodedSegments` finds the runs), for scanning encoded secrets
 /// (Kubernetes `Secret` data, Docker auths, tokens wrapped in configuration).
 enum Base64Segments {
-  /// Runs shorter than this are rarely encoded credentials and often words.
-  static let minimumLength = 20
+  /// Runs shorter than this (9 bytes decoded) are rarely encoded credentials and often words; a
+  /// Kubernetes `Secret` holds passwords of 10 characters as 16.
+  static let minimumLength = 12
   /// Longer runs are images, certificates or data, not configuration values.
   static let maximumLength = 16 * 1024
   /// At most this many runs are decoded per chunk, so a file of base64 cannot cost much.
@@ -19,29 +20,6 @@ enum Base64Segments {
     table[Int(UInt8(ascii: "_"))] = 63
     return table
   }()
-
-  /// Candidate runs: base64 characters (with optional `=` padding) between non-base64 bytes.
-  static func find(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-    values.withUnsafeBufferPointer { table in
-      var runs: [Range<Int>] = []
-      var index = 0
-      let count = bytes.count
-      while index < count, runs.count < maximumSegments {
-        guard table[Int(bytes[index])] >= 0 else {
-          index += 1
-          continue
-        }
-        let start = index
-        while index < count, table[Int(bytes[index])] >= 0 { index += 1 }
-        var end = index
-        while end < count, end - index < 2, bytes[end] == UInt8(ascii: "=") { end += 1 }
-        let length = index - start
-        if length >= minimumLength, length <= maximumLength { runs.append(start..<end) }
-        index = max(end, index)
-      }
-      return runs
-    }
-  }
 
   /// The decoded bytes when the run decodes to mostly printable text (so binary data is skipped).
   static func decodeText(_ run: UnsafeBufferPointer<UInt8>.SubSequence) -> [UInt8]? {

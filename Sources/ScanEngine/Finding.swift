@@ -25,8 +25,8 @@ package struct Finding: Sendable, Hashable, Codable {
   /// The bytes of the whole regex match (at most `ChunkContext.matchLimit`), for reports that carry
   /// gitleaks' `Match`; reporters redact the secret inside it.
   package var match: [UInt8]
-  /// How the secret was encoded where it was found (`base64`, or `base64, base64` when nested); nil
-  /// when it was found as written. Lines and columns then point at the encoded text.
+  /// How the secret was encoded where it was found (`base64`, `hex`, `percent`, or `base64, percent`
+  /// when nested, outermost first); nil when it was found as written. Lines and columns then point at the encoded text.
   package var decoding: String?
   /// How sure this finding is (the rule's confidence, lower in test and example paths).
   package var confidence: Confidence = .high

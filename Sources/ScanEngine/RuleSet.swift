@@ -45,6 +45,8 @@ package struct Rule: Sendable {
   let pattern: LazyPattern?
   let pathPattern: CompiledPattern?
   let allowlists: [CompiledAllowlist]
+  /// Structural checks named by `validate:<name>` tags.
+  let checks: [SecretCheck]
   package var id: String { definition.id }
 }
 
@@ -109,7 +111,9 @@ package struct RuleSet: Sendable {
       }
       var allowlists: [CompiledAllowlist] = []
       for allowlist in definition.allowlists { allowlists.append(try CompiledAllowlist(allowlist, owner: definition.id)) }
-      rules.append(Rule(definition: definition, pattern: pattern, pathPattern: pathPattern, allowlists: allowlists))
+      let checks = try SecretCheck.checks(tags: definition.tags, ruleID: definition.id)
+      rules.append(
+        Rule(definition: definition, pattern: pattern, pathPattern: pathPattern, allowlists: allowlists, checks: checks))
     }
     var globals: [CompiledAllowlist] = []
     for allowlist in globalAllowlists { globals.append(try CompiledAllowlist(allowlist, owner: nil)) }

@@ -15,7 +15,7 @@ package import PCRE2
 /// 3. each armed rule's regex runs only in windows around its keyword hits, so the cost follows the
 ///    hits, not rules × bytes;
 /// 4. the secret is the `secretGroup` capture (else the first non-empty group, else the match);
-/// 5. entropy, which is cheap, runs before allowlists, which may run regexes;
+/// 5. entropy, which is cheap, then a rule's `validate:` checks, run before allowlists, which may run regexes;
 /// 6. rule allowlists, then global allowlists, then inline markers, then vault references.
 package final class Scanner {
   package let rules: RuleSet
@@ -47,7 +47,8 @@ package final class Scanner {
     self.buffer = MatchBuffer(captureCapacity: rules.maxCaptureCount, limits: limits)
   }
 
-  /// How many times encoded content is decoded and scanned again (base64 inside base64 is 2).
+  /// How many times encoded content is decoded and scanned again, across kinds (base64 inside base64,
+  /// or percent-encoding inside hex, is 2).
   static let decodingDepth = 2
 
   /// Scans one chunk and returns its findings in report order.
@@ -112,25 +113,59 @@ package final class Scanner {
         }
         run(rule, pattern, windows: windows, context: &context, into: &findings)
       }
-      if depth < Scanner.decodingDepth { findings += decoded(in: chunk, context: &context, depth: depth) }
+      if depth < Scanner.decodingDepth {
+        let inside = decoded(in: chunk, context: &context, depth: depth, outer: &findings)
+        findings += inside
+      }
       findings.sort(by: Finding.reportOrder)
       return findings
     }
   }
 
-  /// Findings inside base64 runs of the chunk that decode to text, located at the encoded run.
-  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int) -> [Finding] {
+  /// Findings inside encoded segments of the chunk (base64, hex, percent) that decode to text, located
+  /// at the encoded bytes holding the secret (hex, percent) or at the whole run (base64). When the same
+  /// rule matched overlapping text as written, the secret is reported once: as written when that
+  /// match is part of the segment or percent-encoded (a URI rule reading `p%40ss` in place), decoded
+  /// when the match is a whole base64 or hex run (`password: <base64>` — the base64 is not the
+  /// password, its decoding is).
+  private func decoded(in chunk: Chunk, context: inout ChunkContext, depth: Int, outer: inout [Finding]) -> [Finding] {
     var findings: [Finding] = []
-    for run in Base64Segments.find(in: context.bytes) {
-      guard let text = Base64Segments.decodeText(context.bytes[run]) else { continue }
-      let inner = scan(Chunk(bytes: text, provenance: chunk.provenance), depth: depth + 1)
+    var superseded = Set<Int>()
+    defer {
+      if !superseded.isEmpty { outer = outer.enumerated().filter { !superseded.contains($0.offset) }.map(\.element) }
+    }
+    for segment in EncodedSegments.find(in: context.bytes) {
+      guard let decoded = EncodedSegments.decode(segment, in: context.bytes) else { continue }
+      // The decoded text is scanned after the text before it on its line (at most `windowBefore`
+      // bytes), so a rule that needs a name sees it: `aws_secret_access_key: <base64>` in a
+      // Kubernetes Secret decodes to the key alone. Findings inside that prefix are the outer scan's.
+      // (Found by a short backward search: most segments have no finding, and the chunk's line index
+      // costs a pass over the whole chunk.)
+      var prefixStart = segment.range.lowerBound
+      let lowest = max(0, segment.range.lowerBound - Scanner.windowBefore)
+      while prefixStart > lowest, context.bytes[prefixStart - 1] != 0x0A { prefixStart -= 1 }
+      let prefix = Array(context.bytes[prefixStart..<segment.range.lowerBound])
+      let inner = scan(Chunk(bytes: prefix + decoded.text, provenance: chunk.provenance), depth: depth + 1)
       guard !inner.isEmpty else { continue }
-      let line = Array(context.bytes[context.lineSpan(covering: run)])
+      let line = Array(context.bytes[context.lineSpan(covering: segment.range)])
       if Scanner.inlineMarkers.contains(where: { line.contains(subsequence: $0) }) { continue }
-      for var finding in inner {
-        context.locate(&finding, at: run)
-        finding.matchRange = run
-        finding.decoding = finding.decoding.map { "base64, \($0)" } ?? "base64"
+      for var finding in inner where finding.secretRange.lowerBound >= prefix.count {
+        let seen = { (other: Finding) in other.ruleID == finding.ruleID && other.matchRange.overlaps(segment.range) }
+        if findings.contains(where: seen) { continue }
+        var core = segment.range
+        while core.upperBound > core.lowerBound, context.bytes[core.upperBound - 1] == UInt8(ascii: "=") { core = core.lowerBound..<core.upperBound - 1 }
+        if let index = outer.firstIndex(where: seen) {
+          let written = outer[index].secretRange
+          // A percent-encoded match is kept as written: the URL is the credential as used.
+          guard segment.kind != .percent, written.lowerBound <= core.lowerBound, written.upperBound >= core.upperBound
+          else { continue }
+          superseded.insert(index)
+        }
+        let inDecoded = (finding.secretRange.lowerBound - prefix.count)..<(finding.secretRange.upperBound - prefix.count)
+        context.locate(&finding, at: decoded.encodedRange(of: inDecoded) ?? segment.range)
+        finding.matchRange = segment.range
+        let kind = segment.kind.rawValue
+        finding.decoding = finding.decoding.map { "\(kind), \($0)" } ?? kind
         findings.append(finding)
       }
     }
@@ -237,6 +272,9 @@ package final class Scanner {
     }
     if let threshold = definition.entropy, threshold > 0, entropy <= threshold {
       return drop(.entropy, "entropy \((entropy * 100).rounded() / 100) is not above \(threshold)")
+    }
+    for check in rule.checks {
+      if let why = check.failure(secret) { return drop(.check, "validate:\(check.rawValue): \(why)") }
     }
 
     // The "line" allowlists and inline markers see is the match's lines, cut to `lineContextLimit`

@@ -2,6 +2,7 @@
 package struct Suppression: Sendable, Hashable {
   package enum Reason: String, Sendable, CaseIterable, Comparable {
     case entropy = "entropy below threshold"
+    case check = "failed the rule's format check"
     case ruleAllowlist = "rule allowlist"
     case globalAllowlist = "global allowlist"
     case inlineMarker = "inline marker"
@@ -16,7 +17,7 @@ package struct Suppression: Sendable, Hashable {
     }
 
     /// Whether this reason drops a finding (counted in the summary) rather than a mere candidate.
-    package var suppressesFinding: Bool { self != .entropy }
+    package var suppressesFinding: Bool { self != .entropy && self != .check }
   }
 
   package var reason: Reason

@@ -274,4 +274,23 @@ func dropDuration(_ text: String) -> String {
     let json = try runHush(["scan", "k8s", "--format", "json"], in: dir.url)
     #expect(try findings(json).first?["decoded"] as? String == "base64")
   }
+
+  @Test("hex- and percent-encoded tokens are found; a URL-encoded URI password is reported once")
+  func hexAndPercent() throws {
+    let dir = try TempDirectory()
+    let hex = Data("GITHUB_TOKEN=\(githubSecret)".utf8).map { String(format: "%02x", $0) }.joined()
+    try dir.write("config/blob.txt", "payload: \(hex)\nsha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n")
+    try dir.write("config/callback.txt", "https://ci.fake.invalid/hook?token%3D\(githubSecret)%26ref%3Dmain\n")
+    try dir.write("config/db.env", "DATABASE_URL=postgres://app:Fake%40pbcRIi6HeVyzrw@db.fake.invalid:5432/app\n")
+    let json = try runHush(["scan", "config", "--format", "json"], in: dir.url)
+    #expect(json.status == 1)
+    let found = try findings(json)
+    #expect(found.count == 3)
+    let byFile = Dictionary(grouping: found) { $0["file"] as? String ?? "" }
+    #expect(byFile["config/blob.txt"]?.first?["decoded"] as? String == "hex")
+    #expect(byFile["config/blob.txt"]?.first?["column"] as? Int == 10 + 2 * "GITHUB_TOKEN=".utf8.count)
+    #expect(byFile["config/callback.txt"]?.first?["decoded"] as? String == "percent")
+    #expect(byFile["config/db.env"]?.count == 1)
+    #expect(byFile["config/db.env"]?.first?["rule"] as? String == "postgres-uri-password")
+  }
 }
