@@ -186,7 +186,7 @@ func remediationOnCommit(_ location: VaultLocation) -> String {
   return table["remediation"]?.tableValue?["onCommit"]?.stringValue ?? "block"
 }
 
-/// A unified diff of one file's change, every secret value masked, line by line around each change.
+/// A unified diff of one file's change, every secret value masked, with one line of context.
 func maskedDiff(_ file: FileRewrite, values: [[UInt8]]) -> String {
   func mask(_ bytes: [UInt8]) -> [UInt8] {
     var out = bytes
@@ -195,38 +195,49 @@ func maskedDiff(_ file: FileRewrite, values: [[UInt8]]) -> String {
     }
     return out
   }
-  let old = String(decoding: mask(file.original ?? []), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-  let new = String(decoding: file.rewritten, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-  // Myers-free LCS on small files; a plain prefix/suffix walk per hunk is enough for local edits.
-  var out = "--- a/\(file.path)\n+++ b/\(file.path)\n"
-  var i = 0
-  var j = 0
-  while i < old.count || j < new.count {
-    if i < old.count, j < new.count, old[i] == new[j] {
-      i += 1
-      j += 1
-      continue
-    }
-    // Find the next resynchronisation point.
-    var found: (Int, Int)?
-    search: for distance in 1...max(1, old.count + new.count) {
-      for a in 0...distance {
-        let b = distance - a
-        if i + a < old.count, j + b < new.count, old[i + a] == new[j + b], i + a + 1 >= old.count || j + b + 1 >= new.count || old[i + a + 1] == new[j + b + 1] {
-          found = (i + a, j + b)
-          break search
-        }
-      }
-      if i + distance >= old.count && j + distance >= new.count { break }
-    }
-    let (endOld, endNew) = found ?? (old.count, new.count)
-    out += "@@ -\(i + 1),\(endOld - i) +\(j + 1),\(endNew - j) @@\n"
-    if i > 0 { out += " \(old[i - 1])\n" }
-    for line in old[i..<endOld] { out += "-\(line)\n" }
-    for line in new[j..<endNew] { out += "+\(line)\n" }
-    i = endOld
-    j = endNew
+  func lines(_ bytes: [UInt8]) -> [String] {
+    var result = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if result.last == "" { result.removeLast() }
+    return result
   }
+  var old = lines(mask(file.original ?? []))
+  var new = lines(mask(file.rewritten))
+  // Trim the common head and tail, then an LCS over what is left (the edits of a fix are local).
+  var head = 0
+  while head < old.count, head < new.count, old[head] == new[head] { head += 1 }
+  var tail = 0
+  while tail < old.count - head, tail < new.count - head, old[old.count - 1 - tail] == new[new.count - 1 - tail] { tail += 1 }
+  let a = Array(old[head..<(old.count - tail)])
+  let b = Array(new[head..<(new.count - tail)])
+  var ops: [(Character, String)] = []
+  if a.count * b.count <= 4_000_000 {
+    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in stride(from: a.count - 1, through: 0, by: -1) {
+      for j in stride(from: b.count - 1, through: 0, by: -1) {
+        table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+      }
+    }
+    var i = 0
+    var j = 0
+    while i < a.count || j < b.count {
+      if i < a.count, j < b.count, a[i] == b[j] {
+        ops.append((" ", a[i])); i += 1; j += 1
+      } else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] {
+        ops.append(("-", a[i])); i += 1
+      } else {
+        ops.append(("+", b[j])); j += 1
+      }
+    }
+  } else {
+    ops = a.map { ("-", $0) } + b.map { ("+", $0) }
+  }
+  var out = "--- a/\(file.path)\n+++ b/\(file.path)\n"
+  out += "@@ -\(head + 1),\(a.count) +\(head + 1),\(b.count) @@\n"
+  if head > 0 { out += " \(old[head - 1])\n" }
+  for (kind, line) in ops { out += "\(kind)\(line)\n" }
+  if tail > 0 { out += " \(old[old.count - tail])\n" }
+  old = []
+  new = []
   return out
 }
 

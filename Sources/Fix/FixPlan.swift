@@ -107,9 +107,13 @@ package enum FixPlanner {
       let first = group[0]
       let firstContent = try content(first.path)
       guard let range = firstContent.firstRange(of: value) else { continue }
-      let occurrence = Occurrence(range: range, ruleID: first.ruleID, tags: first.tags)
+      // A provider's conventional variable (env:GITHUB_TOKEN) names its tokens; a generic rule's tag is only a
+      // fallback, so `db_password = "…"` becomes DB_PASSWORD rather than PASSWORD.
+      let providerToken = Planner.isProviderToken(ruleID: first.ruleID, tags: first.tags)
+      let tags = providerToken ? first.tags : first.tags.filter { !$0.hasPrefix("env:") }
+      let occurrence = Occurrence(range: range, ruleID: first.ruleID, tags: tags)
       var variable = Planner.variableName(for: occurrence, content: firstContent)
-      var name = nameOverride ?? Planner.secretName(variable: variable, ruleID: first.ruleID, isProviderToken: !first.ruleID.hasPrefix("generic"))
+      var name = nameOverride ?? Planner.secretName(variable: variable, ruleID: first.ruleID, isProviderToken: providerToken)
       // The same variable already mapped to this name in env.toml is reused; otherwise keep both unique.
       if let existing = existingEnv[variable], existing != "hush://" + name {
         var suffix = 2
