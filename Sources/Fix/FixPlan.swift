@@ -200,10 +200,9 @@ package enum FixPlanner {
         }
       }
       plan.files.append(change)
-      // Companion files next to the source (variables.tf): appended once.
-      let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
+      // Companion files (variables.tf, .gitignore), named from the work tree's root: appended once.
       for (file, bytes) in extra.sorted(by: { $0.key < $1.key }) {
-        let target = directory + file
+        let target = file
         if let index = plan.files.firstIndex(where: { $0.path == target }) {
           plan.files[index].rewritten += bytes
         } else {

@@ -209,6 +209,18 @@ package enum FixTransaction {
         }
       }
     }
+    // A kill between a temporary file's fsync and its rename leaves the temporary beside its target.
+    var directories = Set<String>()
+    for item in plan["files"]?.array ?? [] {
+      guard let path = item.object?["path"]?.string else { continue }
+      let full = location.root + "/" + path
+      directories.insert(full.lastIndex(of: "/").map { String(full[..<$0]) } ?? location.root)
+    }
+    for directory in directories {
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".hush-tmp-") {
+        Files.remove(directory + "/" + name)
+      }
+    }
     try journal.setState(forward ? "done" : "rolled-back")
     return report
   }
