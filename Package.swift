@@ -93,7 +93,7 @@ let package = Package(
     .testTarget(
       name: "AgeTests", dependencies: ["Age"], exclude: ["Vectors"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "VaultTests", dependencies: ["Vault", "Age", "TestSupport"], swiftSettings: swiftSettings),
+      name: "VaultTests", dependencies: ["Vault", "Age", "TestSupport"], exclude: ["Vectors"], swiftSettings: swiftSettings),
     .testTarget(
       name: "EndToEndTests", dependencies: ["CLI", "TestSupport"], swiftSettings: swiftSettings),
   ]
