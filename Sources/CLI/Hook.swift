@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Git2
 import GitSource
 
@@ -26,6 +27,12 @@ struct Hook: AsyncParsableCommand {
       case .installedChained(let path, let chained):
         print("installed \(path); your previous hook is kept as \(chained) and runs after hush's scan")
       default: break
+      }
+      // A repository with a vault also gets this clone's diff and merge drivers for vault files.
+      if let context = try? VaultContext(vault: nil, identity: nil),
+        FileManager.default.fileExists(atPath: context.location.hushDirectory + "/vaults")
+      {
+        installGitDrivers(context)
       }
     }
   }
