@@ -131,6 +131,8 @@ package enum FixPlanner {
         fileMoves[path, default: []].append(plan.moves.count - 1)
       }
     }
+    // Build files at the root tell the planner about the project (Spring reads ${VAR} placeholders).
+    let projectFiles = Set(["pom.xml", "build.gradle", "build.gradle.kts"].filter { Files.exists(root + "/" + $0) })
     var envAdditions: [(String, String)] = []
     var moved = Set<Int>()
     for path in fileOrder {
@@ -152,7 +154,9 @@ package enum FixPlanner {
         while let range = rewritten.firstRange(of: move.value.bytes), guardCount < 200 {
           guardCount += 1
           let occurrence = Occurrence(range: range, ruleID: move.ruleID, tags: [])
-          let step = Planner.plan(path: path, content: rewritten, occurrence: occurrence, style: style, variable: move.variable, secretName: move.name)
+          let step = Planner.plan(
+            path: path, content: rewritten, occurrence: occurrence, style: style, variable: move.variable, secretName: move.name,
+            projectFiles: projectFiles)
           fileType = step.fileType
           guard step.disposition == .rewrite, !step.edits.isEmpty else {
             plan.manual.append(ManualItem(path: path, ruleID: move.ruleID, reason: describe(step.disposition)))
@@ -189,7 +193,7 @@ package enum FixPlanner {
               guardCount += 1
               let step = Planner.plan(
                 path: path, content: stagedRewritten, occurrence: Occurrence(range: range, ruleID: move.ruleID, tags: []), style: style,
-                variable: move.variable, secretName: move.name)
+                variable: move.variable, secretName: move.name, projectFiles: projectFiles)
               guard step.disposition == .rewrite, !step.edits.isEmpty else { break }
               stagedRewritten = Planner.apply(step.edits, to: stagedRewritten)
             }

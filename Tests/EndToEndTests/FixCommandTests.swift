@@ -97,6 +97,26 @@ struct FixCommandTests {
     _ = try fixFile(f, "config/settings.json", "{\"token\": \"\(FixRepo.token)\"}\n", expect: "{{ hush://")
   }
 
+  @Test("the other rows: Kotlin, GitHub Actions, Spring, plain .properties; Kubernetes Secrets and Dockerfiles are left with a reason")
+  func otherRows() throws {
+    let f = try FixRepo()
+    _ = try fixFile(f, "src/Main.kt", "val token = \"\(FixRepo.token)\"\n", expect: "System.getenv(\"GITHUB_TOKEN\")!!")
+    _ = try fixFile(f, ".github/workflows/ci.yml", "jobs:\n  build:\n    env:\n      TOKEN: \"\(FixRepo.token)\"\n", expect: "${{ secrets.")
+    try f.v.repo.write("pom.xml", "<project><artifactId>spring-boot-starter</artifactId></project>\n")
+    _ = try fixFile(f, "src/main/resources/application.yml", "github:\n  token: \"\(FixRepo.token)\"\n", expect: "${GITHUB_TOKEN}")
+    _ = try fixFile(f, "conf/app.properties", "github.token=\(FixRepo.token)\n", expect: "hush://")
+    for (path, text) in [
+      ("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: gh\nstringData:\n  token: \(FixRepo.token)\n"),
+      ("Dockerfile", "FROM alpine\nENV GITHUB_TOKEN=\(FixRepo.token)\n"),
+    ] {
+      try f.v.repo.write(path, text)
+      let result = try f.hush(["fix", "--yes", path])
+      #expect(result.status == 1, "\(path): \(result.stdout)\(result.stderr)")
+      #expect(result.stdout.contains("left for you: \(path)"), "\(path): \(result.stdout)")
+      #expect(try f.read(path) == text)
+    }
+  }
+
   @Test("never rewritten: lock files, minified bundles and test fixtures are left, with the reason")
   func neverTouched() throws {
     let f = try FixRepo()
