@@ -60,7 +60,7 @@ package enum Files {
     var template = Array((directory + "/.hush-tmp-XXXXXX").utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard fd >= 0 else { throw .failed("cannot write \(path): \(errorText(errno)); check that the directory is writable") }
-    let temporary = String(cString: template)
+    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     var failure: Int32 = fchmod(fd, mode_t(mode)) == 0 ? 0 : errno
     var offset = 0
     while failure == 0, offset < bytes.count {
@@ -174,7 +174,7 @@ final class NSLockLite: @unchecked Sendable {
 /// would. Compiled into debug builds only; a release binary ignores the variable.
 package enum CrashPoint {
   #if DEBUG
-    nonisolated(unsafe) private static let target: String? = {
+    private static let target: String? = {
       guard let value = getenv("HUSH_TEST_CRASH_AT") else { return nil }
       return String(cString: value)
     }()
