@@ -20,7 +20,7 @@ struct VaultCommand: AsyncParsableCommand {
     subcommands: [
       VaultInit.self, VaultSet.self, VaultRead.self, VaultList.self, VaultRemove.self, VaultRotate.self,
       VaultAccept.self, VaultMember.self, VaultRekey.self, VaultVerify.self, VaultStale.self, VaultAudit.self,
-      VaultSplit.self, VaultRecover.self, VaultGitSetup.self, VaultGitTextconv.self, VaultGitMerge.self,
+      VaultUnseal.self, VaultSeal.self, VaultAgent.self, VaultSplit.self, VaultRecover.self, VaultGitSetup.self, VaultGitTextconv.self, VaultGitMerge.self,
     ])
 }
 
@@ -296,7 +296,7 @@ struct VaultAccept: AsyncParsableCommand {
     let pending = record.versions.filter { !record.verifies($0, key: reader.key) }
     for version in pending.sorted(by: { $0.seq < $1.seq }) {
       let value = try record.open(version, key: reader.key, file: name)
-      var line = "  seq \(version.seq) rid \(version.ridText) by \(version.by) \(version.created) ≤\(version.lengthBucket) bytes fingerprint \(MAC.text(reader.key.fingerprintKey, value.bytes).suffix(12))"
+      var line = "  seq \(version.seq) rid \(version.ridText) by \(version.by) \(version.created) ≤\(version.lengthBucket) bytes fingerprint \((try MAC.text(reader.key, .fingerprint, value.bytes)).suffix(12))"
       if reveal && Terminal.isTTY(1) { line += " value: " + String(decoding: value.bytes, as: UTF8.self) }
       writeOut(line + "\n")
     }
@@ -549,18 +549,128 @@ struct VaultAudit: AsyncParsableCommand {
       let vault = try context.open()
       let reader = try vault.unlock()
       let value = try readValue(name: "the value to look up", kind: .string, sources: context.sources)
-      let fingerprint = MAC.text(reader.key.fingerprintKey, value.bytes)
+      let fingerprint = try MAC.text(reader.key, .fingerprint, value.bytes)
       writeOut("\(fingerprint)\n")
       for name in vault.recordNames {
         guard let record = try vault.record(name) else { continue }
         for version in record.versions where version.epoch == vault.header.epoch {
           guard let opened = try? record.open(version, key: reader.key, file: name) else { continue }
-          if MAC.text(reader.key.fingerprintKey, opened.bytes) == fingerprint {
+          if (try MAC.text(reader.key, .fingerprint, opened.bytes)) == fingerprint {
             writeOut("matches \(name) version \(version.seq)\n")
           }
         }
       }
     }
+  }
+}
+
+struct VaultUnseal: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "unseal", abstract: "Start an agent that holds the vault key for a while, so commands need no identity.",
+    discussion: "The agent keeps the key in locked, non-dumpable memory, answers only your user over a 0600 socket in $XDG_RUNTIME_DIR/hush, never gives the key out, and wipes it at --ttl, after --idle without use, at `hush vault seal`, or on SIGTERM/SIGHUP.")
+  @OptionGroup var options: VaultOptions
+  @Option(help: "How long the agent lives (e.g. 15m, 2h).") var ttl: String = "15m"
+  @Option(help: "Seal after this long without a request.") var idle: String = "5m"
+
+  func run() async throws {
+    guard let ttlSeconds = Timestamp.duration(ttl), let idleSeconds = Timestamp.duration(idle) else {
+      throw VaultError.usage("--ttl and --idle take durations such as 30s, 15m or 2h")
+    }
+    let context = try options.context()
+    let vault = try context.open()
+    let socket = context.sources.agentSocket(vaultID: vault.header.vaultID)
+    if let status = AgentClient(socket: socket).status() {
+      writeOut("vault '\(vault.location.name)' is already unsealed until \(status["expires"]?.string ?? "?"); seal it with: hush vault seal\n")
+      return
+    }
+    let reader = try vault.unlock(needsSecret: true)
+    let secret = try reader.key.secret(for: "unsealing")
+    var payload: [String: JSONValue] = [
+      "secret": .string(Base64URL.encode(secret.bytes)), "vault_id": .string(vault.header.vaultID), "actor": .string(reader.actor),
+      "socket": .string(socket), "ttl": .int(ttlSeconds), "idle": .int(idleSeconds),
+    ]
+    var bytes = JSON.compact(.object(payload))
+    payload = [:]
+    defer { SecretBytes.wipe(&bytes) }
+    // The agent gets the key through a pipe: never in argv or the environment.
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { throw VaultError.failed("cannot create a pipe for the agent") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+    posix_spawn_file_actions_addclose(&actions, fds[1])
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setflags(&attributes, Int16(0x80 /* POSIX_SPAWN_SETSID */))
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), strdup("vault"), strdup("agent"), nil]
+    defer { for pointer in argv { free(pointer) } }
+    let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HUSH_") }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for pointer in environment { free(pointer) } }
+    // Descriptors inherited from whoever ran `unseal` (a CI step's output pipe) must not stay open for the
+    // agent's lifetime: the reader on the other end would wait for the agent.
+    let limit = Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 4096))
+    for fd in 3..<max(limit, 3) where fd != fds[0] && fd != fds[1] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
+    close(fds[0])
+    guard rc == 0 else {
+      close(fds[1])
+      throw VaultError.failed("cannot start the agent: \(String(cString: strerror(rc)))")
+    }
+    writeAll(fds[1], bytes)
+    close(fds[1])
+    for _ in 0..<100 {
+      if let status = AgentClient(socket: socket).status() {
+        try? vault.audit.append(AuditEvent(op: "unseal"), epoch: vault.header.epoch, key: reader.key, actorKey: reader.actor)
+        writeOut("unsealed vault '\(vault.location.name)' until \(status["expires"]?.string ?? "?") (idle limit \(idle)); seal it with: hush vault seal\n")
+        return
+      }
+      usleep(30_000)
+    }
+    throw VaultError.failed("the agent did not start; commands keep using your identity")
+  }
+}
+
+struct VaultSeal: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "seal", abstract: "Stop the agent: the vault key is wiped.")
+  @OptionGroup var options: VaultOptions
+  @Flag(help: "Seal every vault's agent of this user.") var all = false
+
+  func run() async throws {
+    let context = try options.context()
+    var sockets: [String] = []
+    if all {
+      let directory = context.sources.runtimeDirectory
+      sockets = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        .filter { $0.hasPrefix("agent-") && $0.hasSuffix(".sock") }.map { directory + "/" + $0 }
+    } else {
+      sockets = [context.sources.agentSocket(vaultID: try context.open().header.vaultID)]
+    }
+    var sealed = 0
+    for socket in sockets where AgentClient(socket: socket).seal() { sealed += 1 }
+    writeOut(sealed == 0 ? "nothing was unsealed\n" : "sealed \(sealed) vault\(sealed == 1 ? "" : "s")\n")
+  }
+}
+
+struct VaultAgent: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "agent", abstract: "The agent `hush vault unseal` starts.", shouldDisplay: false)
+
+  func run() async throws {
+    var input = Array(FileHandle.standardInput.readDataToEndOfFile())
+    defer { SecretBytes.wipe(&input) }
+    guard let object = (try? JSON.parse(input))?.object, let secretText = object["secret"]?.string,
+      var secret = Base64URL.decode(secretText), let vaultID = object["vault_id"]?.string, let socket = object["socket"]?.string,
+      let ttl = object["ttl"]?.uint, let idle = object["idle"]?.uint
+    else { throw ExitCode(2) }
+    let key = SecretBytes(secret)
+    SecretBytes.wipe(&secret)
+    let status = AgentServer.serve(secret: key, vaultID: vaultID, actor: object["actor"]?.string ?? "agent", socket: socket, ttl: ttl, idle: idle)
+    throw ExitCode(status)
   }
 }
 

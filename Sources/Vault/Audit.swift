@@ -100,7 +100,7 @@ package struct AuditLog {
     if !event.names.isEmpty {
       if policy.hashNames {
         if let key {
-          fields["names"] = .array(event.names.map { .string(MAC.text(key.auditKey, Array($0.utf8))) })
+          fields["names"] = .array(try event.names.map { name throws(VaultError) in .string(try MAC.text(key, .audit, Array(name.utf8))) })
         }
       } else {
         fields["names"] = .array(event.names.map(JSONValue.string))
@@ -125,7 +125,7 @@ package struct AuditLog {
   static func seal(_ fields: [String: JSONValue], key: VaultKey?) -> [UInt8] {
     let body = JSON.compact(.object(fields))
     guard let key else { return body }
-    let mac = MAC.text(key.auditKey, body)
+    guard let mac = try? MAC.text(key, .audit, body) else { return body }
     var line = Array(body.dropLast())
     line += Array(",\"mac\":\"\(mac)\"}".utf8)
     return line
@@ -180,7 +180,7 @@ package struct AuditLog {
       let (body, mac) = AuditLog.unseal(line)
       if let key {
         if let mac {
-          if MAC.verify(mac, key.auditKey, body) {
+          if MAC.verify(mac, key, .audit, body) {
             result.macsChecked += 1
           } else if object["epoch"]?.uint == nil || object["epoch"]?.uint == UInt64(epochOf(key)) {
             result.problems.append("line \(number): MAC does not verify: the line was edited")

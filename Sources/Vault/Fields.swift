@@ -108,6 +108,7 @@ package enum Timestamp {
     case "d": return count * 86400
     case "w": return count * 7 * 86400
     case "m": return count * 60
+    case "s": return count
     default: return nil
     }
   }

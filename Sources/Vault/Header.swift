@@ -106,8 +106,8 @@ package struct VaultHeader: Equatable, Sendable {
     return input.bytes
   }
 
-  package mutating func sign(_ key: VaultKey) { mac = MAC.text(key.macKey, macInput) }
-  package func verifyMAC(_ key: VaultKey) -> Bool { MAC.verify(mac, key.macKey, macInput) }
+  package mutating func sign(_ key: VaultKey) throws(VaultError) { mac = try MAC.text(key, .mac, macInput) }
+  package func verifyMAC(_ key: VaultKey) -> Bool { MAC.verify(mac, key, .mac, macInput) }
 
   // MARK: JSON
 

@@ -102,7 +102,7 @@ extension Vault {
           do { _ = try record.open(version, key: key, file: file) } catch { problems.append("\(error)") }
         }
       }
-      if record.metaMAC != nil && !MAC.verify(record.metaMAC, key.macKey, record.metaMACInput(vaultID: key.vaultID)) {
+      if record.metaMAC != nil && !MAC.verify(record.metaMAC, key, .mac, record.metaMACInput(vaultID: key.vaultID)) {
         problems.append("\(file): meta_mac does not verify (meta edited without the vault key)")
       }
       if record.deleted != nil && !record.tombstoneVerifies(key) {

@@ -1,6 +1,7 @@
 // The vault key S and what derives from it (VAULT.md §3), and the secret-holding byte buffer.
 package import Age
 package import Crypto
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -28,9 +29,19 @@ package final class SecretBytes: @unchecked Sendable {
   }
 }
 
-/// S, the vault's X25519 secret for one epoch, with P and the HKDF-derived keys M, F and A.
+/// What a key derived from S is for (VAULT.md §3): M, F and A are HKDF-SHA256 of S with these labels.
+package enum KeyPurpose: String, Sendable {
+  case mac = "hush/v1/mac"
+  case fingerprint = "hush/v1/fp"
+  case audit = "hush/v1/audit"
+}
+
+/// S, the vault's X25519 secret for one epoch, with P and the keys derived from it. S lives either here
+/// (unwrapped from `identity.age`) or in an unsealed agent, which performs the operations and never
+/// exports it.
 package struct VaultKey: Sendable {
-  package let secret: SecretBytes
+  private let local: SecretBytes?
+  package let agent: AgentClient?
   package let publicKey: Age.X25519Recipient
   package let vaultID: String
   package var epoch: UInt32 = 0
@@ -43,8 +54,17 @@ package struct VaultKey: Sendable {
     if let expected, identity.recipient != expected {
       throw .integrity(file: file, detail: "the vault key does not match public_key")
     }
-    self.secret = secret
+    self.local = secret
+    self.agent = nil
     self.publicKey = identity.recipient
+    self.vaultID = vaultID
+  }
+
+  /// A key held by an agent.
+  package init(agent: AgentClient, publicKey: Age.X25519Recipient, vaultID: String) {
+    self.local = nil
+    self.agent = agent
+    self.publicKey = publicKey
     self.vaultID = vaultID
   }
 
@@ -54,22 +74,59 @@ package struct VaultKey: Sendable {
     return try! VaultKey(secret: SecretBytes(identity.rawRepresentation), vaultID: vaultID, expected: nil, file: "")
   }
 
-  private func derive(_ info: String) -> SymmetricKey {
+  /// S itself, for the operations that re-encrypt it (members, rekey, split). An agent never gives it out.
+  package func secret(for operation: String) throws(VaultError) -> SecretBytes {
+    guard let local else {
+      throw .failed("\(operation) needs the vault key itself, which the unsealed agent never gives out; run hush vault seal, then retry with your identity")
+    }
+    return local
+  }
+
+  static func derive(_ secret: SecretBytes, vaultID: String, _ purpose: KeyPurpose) -> SymmetricKey {
     HKDF<SHA256>.deriveKey(
-      inputKeyMaterial: SymmetricKey(data: secret.bytes), salt: Array(vaultID.utf8), info: Array(info.utf8),
+      inputKeyMaterial: SymmetricKey(data: secret.bytes), salt: Array(vaultID.utf8), info: Array(purpose.rawValue.utf8),
       outputByteCount: 32)
   }
 
-  /// M: reader MACs over headers, records and tombstones.
-  package var macKey: SymmetricKey { derive("hush/v1/mac") }
-  /// F: keyed value fingerprints.
-  package var fingerprintKey: SymmetricKey { derive("hush/v1/fp") }
-  /// A: audit MACs and hashed names.
-  package var auditKey: SymmetricKey { derive("hush/v1/audit") }
+  /// HMAC(purpose key, message).
+  package func code(_ purpose: KeyPurpose, _ message: [UInt8]) throws(VaultError) -> [UInt8] {
+    if let local { return Array(HMAC<SHA256>.authenticationCode(for: message, using: VaultKey.derive(local, vaultID: vaultID, purpose))) }
+    return try agent!.code(purpose, message)
+  }
 
-  package var privateKey: Curve25519.KeyAgreement.PrivateKey {
-    // 32 bytes were checked in init.
-    try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: secret.bytes)
+  /// Checks a code through the MAC API (constant time), here or in the agent.
+  package func verify(_ purpose: KeyPurpose, code: [UInt8], message: [UInt8]) -> Bool {
+    if let local {
+      return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: message, using: VaultKey.derive(local, vaultID: vaultID, purpose))
+    }
+    return (try? agent!.verify(purpose, code: code, message: message)) ?? false
+  }
+
+  package enum OpenFailure: Error { case lowOrderPoint, integrity }
+
+  /// HPKE base-mode open of a record version, after rejecting a low-order `enc`.
+  package func open(enc: [UInt8], ct: [UInt8], aad: [UInt8], info: [UInt8]) throws(OpenFailure) -> [UInt8] {
+    guard let local else {
+      guard let agent else { throw .integrity }
+      return try agent.open(enc: enc, ct: ct, aad: aad, info: info)
+    }
+    return try VaultKey.open(secret: local, enc: enc, ct: ct, aad: aad, info: info)
+  }
+
+  static func open(secret: SecretBytes, enc: [UInt8], ct: [UInt8], aad: [UInt8], info: [UInt8]) throws(OpenFailure) -> [UInt8] {
+    do {
+      _ = try Age.x25519(scalar: secret.bytes, point: enc)
+    } catch {
+      throw .lowOrderPoint
+    }
+    do {
+      let privateKey = try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: secret.bytes)
+      var recipient = try HPKE.Recipient(
+        privateKey: privateKey, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: Data(info), encapsulatedKey: Data(enc))
+      return Array(try recipient.open(ct, authenticating: aad))
+    } catch {
+      throw .integrity
+    }
   }
 }
 
@@ -77,16 +134,16 @@ package struct VaultKey: Sendable {
 package enum MAC {
   package static let prefix = "hmac-sha256:"
 
-  package static func text(_ key: SymmetricKey, _ message: [UInt8]) -> String {
-    prefix + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: message, using: key)))
+  package static func text(_ key: VaultKey, _ purpose: KeyPurpose, _ message: [UInt8]) throws(VaultError) -> String {
+    prefix + Base64URL.encode(try key.code(purpose, message))
   }
 
   /// Checks a MAC string through the MAC API (constant time); a malformed string is simply invalid.
-  package static func verify(_ text: String?, _ key: SymmetricKey, _ message: [UInt8]) -> Bool {
+  package static func verify(_ text: String?, _ key: VaultKey, _ purpose: KeyPurpose, _ message: [UInt8]) -> Bool {
     guard let text, text.hasPrefix(prefix), let code = Base64URL.decode(String(text.dropFirst(prefix.count))),
       code.count == 32
     else { return false }
-    return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: message, using: key)
+    return key.verify(purpose, code: code, message: message)
   }
 }
 

@@ -72,7 +72,7 @@ extension Vault {
     let key = VaultKey.generate(vaultID: vaultID)
     var header = VaultHeader(vaultID: vaultID, name: location.name, epoch: 1, publicKey: key.publicKey.string, members: members)
     header.epochs = [EpochEntry(epoch: 1, at: now, reason: "init", by: actor)]
-    header.sign(key)
+    try header.sign(key)
     try Files.makeDirectory(location.secretsDirectory, mode: 0o755)
     let wrapped = try wrap(key, members: members, passphrase: secretPassphrase)
     try Files.writeAtomically(wrapped, to: location.identityPath, mode: 0o644)
@@ -117,12 +117,12 @@ extension Vault {
   static func wrap(_ key: VaultKey, members: [Member], passphrase: SecretBytes?) throws(VaultError) -> [UInt8] {
     do {
       if let passphrase {
-        return try Age.encrypt(key.secret.bytes, passphrase: passphrase.bytes, logN: scryptLogN)
+        return try Age.encrypt(try key.secret(for: "re-encrypting the vault key").bytes, passphrase: passphrase.bytes, logN: scryptLogN)
       }
       guard !members.isEmpty else { throw VaultError.failed("a vault needs at least one member; nothing was written") }
       var recipients: [Age.X25519Recipient] = []
       for member in members { recipients.append(try parseRecipient(member.recipient)) }
-      return try Age.encrypt(key.secret.bytes, to: recipients)
+      return try Age.encrypt(try key.secret(for: "re-encrypting the vault key").bytes, to: recipients)
     } catch let error as VaultError {
       throw error
     } catch {
@@ -140,7 +140,7 @@ extension Vault {
     let recipient = try Vault.parseRecipient(text)
     let lock = try FileLock(location.lockPath)
     _ = lock
-    let reader = try unlock()
+    let reader = try unlock(needsSecret: true)
     if header.members.contains(where: { $0.label == label }) { throw .usage("a member is already labelled '\(label)'") }
     if let existing = header.members.first(where: { $0.recipient == recipient.string }) {
       throw .usage("\(recipient.string) is already a member, as '\(existing.label)'")
@@ -156,7 +156,7 @@ extension Vault {
   private func rewrap(_ reader: Reader) throws(VaultError) {
     let wrapped = try Vault.wrap(reader.key, members: header.members, passphrase: header.isPassphraseVault ? reader.passphrase : nil)
     try Files.writeAtomically(wrapped, to: location.identityPath, mode: 0o644)
-    header.sign(reader.key)
+    try header.sign(reader.key)
     try writeHeader()
   }
 
@@ -165,7 +165,7 @@ extension Vault {
   package func approve(_ labels: [String]) throws(VaultError) -> (approved: [Member], dropped: [Member]) {
     let lock = try FileLock(location.lockPath)
     _ = lock
-    let reader = try unlock(allowPendingMembers: true)
+    let reader = try unlock(allowPendingMembers: true, needsSecret: true)
     var pending = pendingMembers(reader.key)
     if pending.isEmpty && !header.verifyMAC(reader.key) {
       // Not explainable by added members alone: approve the whole header as it stands, if asked by name.
@@ -203,7 +203,7 @@ extension Vault {
   package func rekey(reason: String = "rekey", removing: String? = nil) throws(VaultError) {
     let lock = try FileLock(location.lockPath)
     _ = lock
-    let reader = try unlock()
+    let reader = try unlock(needsSecret: true)
     var members = header.members
     if let removing { members.removeAll { $0.label == removing } }
     let newKey = VaultKey.generate(vaultID: header.vaultID)
@@ -280,20 +280,20 @@ extension Vault {
         kept.append(resealed)
         if verified {
           record.versions = kept
-          record.signVersion(at: kept.count - 1, key: new)
+          try record.signVersion(at: kept.count - 1, key: new)
           kept = record.versions
         }
         changed = true
       }
-      if old.map({ record.metaMAC != nil && MAC.verify(record.metaMAC, $0.macKey, record.metaMACInput(vaultID: $0.vaultID)) }) ?? false {
+      if old.map({ record.metaMAC != nil && MAC.verify(record.metaMAC, $0, .mac, record.metaMACInput(vaultID: $0.vaultID)) }) ?? false {
         changed = true
       }
       record.versions = kept
       if changed {
-        if record.metaMAC != nil { record.signMeta(new) }
+        if record.metaMAC != nil { try record.signMeta(new) }
         if let deleted = record.deleted {
-          record.deleted?.mac = MAC.text(
-            new.macKey, SecretRecord.tombstoneInput(vaultID: new.vaultID, name: name, lastSeq: deleted.lastSeq, at: Timestamp.parse(deleted.at) ?? 0))
+          record.deleted?.mac = try MAC.text(
+            new, .mac, SecretRecord.tombstoneInput(vaultID: new.vaultID, name: name, lastSeq: deleted.lastSeq, at: Timestamp.parse(deleted.at) ?? 0))
         }
         if let removing, !record.versions.isEmpty {
           record.exposures.append(.object(["kind": .string("former-member"), "found": .string(now), "member": .string(removing)]))
@@ -310,7 +310,7 @@ extension Vault {
       header.publicKey = new.publicKey.string
       header.epochs.append(EpochEntry(epoch: new.epoch, at: now, reason: plan["reason"]?.string ?? "rekey", by: plan["by"]?.string ?? "?"))
     }
-    header.sign(new)
+    try header.sign(new)
     try writeHeader()
     CrashPoint.hit("rekey.header")
     let journal = rekeyJournal

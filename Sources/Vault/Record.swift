@@ -120,17 +120,12 @@ package struct SecretRecord: Equatable, Sendable {
   package func open(_ version: SecretVersion, key: VaultKey, file: String) throws(VaultError) -> SecretBytes {
     let what = "version \(version.seq)"
     guard version.enc.count == 32 else { throw .integrity(file: file, detail: "\(what): enc is not 32 bytes") }
-    do {
-      _ = try Age.x25519(scalar: key.secret.bytes, point: version.enc)
-    } catch {
-      throw .lowOrderPoint("the enc of \(what) in \(file)")
-    }
     var plain: [UInt8]
     do {
-      var recipient = try HPKE.Recipient(
-        privateKey: key.privateKey, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: SecretRecord.info(vaultID: key.vaultID),
-        encapsulatedKey: Data(version.enc))
-      plain = Array(try recipient.open(version.ct, authenticating: aad(version, vaultID: key.vaultID)))
+      plain = try key.open(
+        enc: version.enc, ct: version.ct, aad: aad(version, vaultID: key.vaultID), info: Array(SecretRecord.info(vaultID: key.vaultID)))
+    } catch .lowOrderPoint {
+      throw .lowOrderPoint("the enc of \(what) in \(file)")
     } catch {
       throw .integrity(file: file, detail: what)
     }
@@ -152,11 +147,11 @@ package struct SecretRecord: Equatable, Sendable {
   }
 
   package func verifies(_ version: SecretVersion, key: VaultKey) -> Bool {
-    MAC.verify(version.mac, key.macKey, versionMACInput(version, vaultID: key.vaultID))
+    MAC.verify(version.mac, key, .mac, versionMACInput(version, vaultID: key.vaultID))
   }
 
-  package mutating func signVersion(at index: Int, key: VaultKey) {
-    versions[index].mac = MAC.text(key.macKey, versionMACInput(versions[index], vaultID: key.vaultID))
+  package mutating func signVersion(at index: Int, key: VaultKey) throws(VaultError) {
+    versions[index].mac = try MAC.text(key, .mac, versionMACInput(versions[index], vaultID: key.vaultID))
   }
 
   package func metaMACInput(vaultID: String) -> [UInt8] {
@@ -173,7 +168,7 @@ package struct SecretRecord: Equatable, Sendable {
     return input.bytes
   }
 
-  package mutating func signMeta(_ key: VaultKey) { metaMAC = MAC.text(key.macKey, metaMACInput(vaultID: key.vaultID)) }
+  package mutating func signMeta(_ key: VaultKey) throws(VaultError) { metaMAC = try MAC.text(key, .mac, metaMACInput(vaultID: key.vaultID)) }
 
   static func tombstoneInput(vaultID: String, name: String, lastSeq: UInt32, at: UInt64) -> [UInt8] {
     var input = ByteString("hush/v1/tomb")
@@ -188,7 +183,7 @@ package struct SecretRecord: Equatable, Sendable {
   package func tombstoneVerifies(_ key: VaultKey) -> Bool {
     guard let deleted else { return false }
     return MAC.verify(
-      deleted.mac, key.macKey,
+      deleted.mac, key, .mac,
       SecretRecord.tombstoneInput(vaultID: key.vaultID, name: name, lastSeq: deleted.lastSeq, at: Timestamp.parse(deleted.at) ?? 0))
   }
 

@@ -7,13 +7,13 @@ extension Vault {
   package func split(threshold: Int, shares: Int) throws(VaultError) -> [String] {
     let lock = try FileLock(location.lockPath)
     _ = lock
-    let reader = try unlock()
+    let reader = try unlock(needsSecret: true)
     let parts: [(index: UInt8, data: [UInt8])]
-    do { parts = try Shamir.split(secret: reader.key.secret.bytes, threshold: threshold, shares: shares) } catch {
+    do { parts = try Shamir.split(secret: try reader.key.secret(for: "splitting the vault key").bytes, threshold: threshold, shares: shares) } catch {
       throw .usage("cannot split \(threshold)/\(shares): \(error)")
     }
     header.recovery = Recovery(threshold: UInt8(threshold), shares: UInt8(shares), created: Timestamp.format(Timestamp.now()))
-    header.sign(reader.key)
+    try header.sign(reader.key)
     try writeHeader()
     try audit.append(AuditEvent(op: "split"), epoch: header.epoch, key: reader.key, actorKey: reader.actor)
     return parts.map { Shamir.encode(vaultID: header.vaultID, index: $0.index, data: $0.data) }

@@ -67,9 +67,17 @@ package final class Vault {
   /// Opens S with the first identity (or passphrase) that unwraps `identity.age`, and checks it against P
   /// and the header MAC.
   @discardableResult
-  package func unlock(allowPendingMembers: Bool = false) throws(VaultError) -> Reader {
-    if let reader { return reader }
+  package func unlock(allowPendingMembers: Bool = false, needsSecret: Bool = false) throws(VaultError) -> Reader {
+    if let reader, !needsSecret || (try? reader.key.secret(for: "")) != nil { return reader }
     try refuseInterruptedRekey()
+    // An unsealed agent holding this vault's key answers first, unless the operation needs S itself.
+    if !needsSecret, let agentReader = agentReader() {
+      if !header.verifyMAC(agentReader.key) && !allowPendingMembers {
+        throw .integrity(file: location.relative(location.headerPath), detail: pendingMembersDescription(agentReader.key))
+      }
+      reader = agentReader
+      return agentReader
+    }
     let opened = try openIdentityFile(try Files.read(location.identityPath, limit: 1 << 20), shown: location.relative(location.identityPath))
     var key = try makeKey(opened.secret, file: location.relative(location.identityPath))
     key.epoch = header.epoch
@@ -79,6 +87,17 @@ package final class Vault {
     }
     reader = result
     return result
+  }
+
+  /// The agent for this vault, if one runs and holds the key of the published P.
+  func agentReader() -> Reader? {
+    let client = AgentClient(socket: sources.agentSocket(vaultID: header.vaultID))
+    guard Files.exists(client.socket), let status = client.status(), status["public_key"]?.string == header.publicKey,
+      let publicKey = try? Age.X25519Recipient(string: header.publicKey)
+    else { return nil }
+    var key = VaultKey(agent: client, publicKey: publicKey, vaultID: header.vaultID)
+    key.epoch = header.epoch
+    return Reader(key: key, actor: status["actor"]?.string ?? "agent", passphrase: nil)
   }
 
   /// Unwraps an `identity.age` (the vault's, or a journal's) with the caller's identities or passphrase.
@@ -285,9 +304,9 @@ package final class Vault {
     record.versions.append(version)
     if let reader {
       let index = record.versions.count - 1
-      record.signVersion(at: index, key: reader.key)
+      try record.signVersion(at: index, key: reader.key)
       version = record.versions[index]
-      if metaChanged || record.metaMAC == nil { record.signMeta(reader.key) }
+      if metaChanged || record.metaMAC == nil { try record.signMeta(reader.key) }
       prune(&record, key: reader.key)
       // Verify before write: the new version opens with S and gives the value back.
       let check = try record.open(version, key: reader.key, file: name)
@@ -338,7 +357,7 @@ package final class Vault {
     guard var record = try record(name) else { throw .failed("no secret '\(name)' in vault '\(location.name)'; see: hush vault list") }
     let now = Timestamp.now()
     let lastSeq = record.highestSeq
-    let mac = MAC.text(reader.key.macKey, SecretRecord.tombstoneInput(vaultID: header.vaultID, name: name, lastSeq: lastSeq, at: now))
+    let mac = try MAC.text(reader.key, .mac, SecretRecord.tombstoneInput(vaultID: header.vaultID, name: name, lastSeq: lastSeq, at: now))
     record.deleted = Tombstone(at: Timestamp.format(now), by: reader.actor, lastSeq: lastSeq, mac: mac)
     record.versions = []
     try write(record)
@@ -365,10 +384,10 @@ package final class Vault {
     for index in record.versions.indices where !record.verifies(record.versions[index], key: reader.key) {
       // Opening proves the ciphertext is well-formed under this vault, name and version.
       _ = try record.open(record.versions[index], key: reader.key, file: location.relative(location.secretPath(name)))
-      record.signVersion(at: index, key: reader.key)
+      try record.signVersion(at: index, key: reader.key)
       accepted.append(record.versions[index])
     }
-    record.signMeta(reader.key)
+    try record.signMeta(reader.key)
     prune(&record, key: reader.key)
     try write(record)
     try audit.append(

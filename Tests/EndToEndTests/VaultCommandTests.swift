@@ -314,3 +314,46 @@ struct VaultAgeInteropTests {
     #expect(result.status == 0 && result.stdout == "32\n", "\(result.stderr)")
   }
 }
+
+@Suite("hush vault unseal and seal", .serialized)
+struct VaultAgentTests {
+  @Test("unseal: commands work without an identity until seal, TTL or idle; the agent is non-dumpable and never gives the key out")
+  func agent() throws {
+    let v = try VaultRepo()
+    let runtime = try TempDirectory()
+    let env = ["XDG_RUNTIME_DIR": runtime.path]
+    try v.hush("alice", ["vault", "init"], env: env)
+    try v.hush("alice", ["vault", "set", "api"], stdin: "FAKE-agent-value-1", env: env)
+    var result = try v.hush("alice", ["vault", "unseal", "--ttl", "30s", "--idle", "20s"], env: env)
+    #expect(result.status == 0 && result.stdout.contains("unsealed vault 'default'"), "\(result.stderr)")
+    let socket = try #require(try FileManager.default.contentsOfDirectory(atPath: runtime.path + "/hush").first { $0.hasPrefix("agent-") })
+    #expect((try FileManager.default.attributesOfItem(atPath: runtime.path + "/hush/" + socket)[.posixPermissions] as? Int) == 0o600)
+    // The identity file is gone: the agent answers.
+    try FileManager.default.moveItem(atPath: v.identityFile("alice"), toPath: runtime.path + "/saved-identity")
+    result = try v.hush("alice", ["vault", "read", "api"], env: env)
+    #expect(result.stdout == "FAKE-agent-value-1", "\(result.stderr)")
+    result = try v.hush("alice", ["vault", "rotate", "api"], stdin: "FAKE-agent-value-2", env: env)
+    #expect(result.status == 0, "\(result.stderr)")
+    // Re-encrypting the key needs S itself, which the agent never gives out.
+    try v.makeIdentity("bob")
+    result = try v.hush("alice", ["vault", "member", "add", "bob", try v.recipient("bob")], env: env)
+    #expect(result.status == 2)
+    let pid = try run("pgrep", ["-f", "hush vault agent"], in: v.repo.url).stdout.split(separator: "\n").first.map(String.init) ?? ""
+    if !pid.isEmpty, let limits = try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8) {
+      #expect(limits.split(separator: "\n").contains { $0.hasPrefix("Max core file size") && $0.contains(" 0 ") })
+    }
+    result = try v.hush("alice", ["vault", "seal"], env: env)
+    #expect(result.stdout.contains("sealed 1 vault"))
+    result = try v.hush("alice", ["vault", "read", "api"], env: env)
+    #expect(result.status == 2 && result.stderr.contains("no identity opens vault"))
+    // TTL: the agent wipes the key and leaves.
+    try FileManager.default.moveItem(atPath: runtime.path + "/saved-identity", toPath: v.identityFile("alice"))
+    result = try v.hush("alice", ["vault", "unseal", "--ttl", "2s"], env: env)
+    #expect(result.status == 0)
+    try FileManager.default.moveItem(atPath: v.identityFile("alice"), toPath: runtime.path + "/saved-identity")
+    #expect(try v.hush("alice", ["vault", "read", "api"], env: env).stdout == "FAKE-agent-value-2")
+    sleep(4)
+    result = try v.hush("alice", ["vault", "read", "api"], env: env)
+    #expect(result.status == 2, "the agent outlived its TTL")
+  }
+}
