@@ -29,11 +29,12 @@ let package = Package(
     .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: swiftSettings),
     .target(name: "Git2", dependencies: ["CLibgit2"], swiftSettings: swiftSettings),
     .target(name: "TOML", swiftSettings: swiftSettings),
+    .target(name: "Durable", swiftSettings: swiftSettings),
 
     // MARK: - Libraries
     .target(name: "ScanEngine", dependencies: ["PCRE2"], swiftSettings: swiftSettings),
     .target(name: "RulePack", dependencies: ["ScanEngine", "TOML"], swiftSettings: swiftSettings),
-    .target(name: "GitSource", dependencies: ["Git2", "ScanEngine"], swiftSettings: swiftSettings),
+    .target(name: "GitSource", dependencies: ["Git2", "ScanEngine", "Durable"], swiftSettings: swiftSettings),
     .target(name: "Reporting", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
     .target(name: "Triage", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
     // The age v1 file format (c2sp.org/age) over swift-crypto primitives: X25519 and scrypt stanzas.
@@ -48,7 +49,7 @@ let package = Package(
     .target(
       name: "Vault",
       dependencies: [
-        "Age",
+        "Age", "Durable",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
       ],

@@ -1,19 +1,52 @@
 // Strict base64 (RFC 4648 §4, standard alphabet). age's header uses the unpadded ("raw") form and requires
 // canonical encodings (§3.5: unused trailing bits zero); the ASCII armor uses the padded form, also canonical.
-// Hand-rolled because Foundation's decoder is lenient about non-canonical input.
+// Hand-rolled because Foundation's decoder is lenient about non-canonical input. The vault's files use the
+// same canonical rules with the URL-safe alphabet (`Base64.url`).
 enum Base64 {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+  static let standard = Base64Codec(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
+  static func isAlphabet(_ byte: UInt8) -> Bool { standard.isAlphabet(byte) }
+  static func encodeRaw(_ data: [UInt8]) -> [UInt8] { standard.encodeRaw(data) }
+  static func decodeRaw<C: Collection<UInt8>>(_ text: C) -> [UInt8]? { standard.decodeRaw(text) }
+
+  static func encodePadded(_ data: [UInt8]) -> [UInt8] {
+    var out = encodeRaw(data)
+    while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
+    return out
+  }
+
+  /// Decodes padded canonical base64: length a multiple of 4, at most two `=` and only at the end.
+  static func decodePadded(_ text: [UInt8]) -> [UInt8]? {
+    if text.count % 4 != 0 { return nil }
+    var end = text.count
+    var pads = 0
+    while end > 0, text[end - 1] == UInt8(ascii: "="), pads < 3 {
+      end -= 1
+      pads += 1
+    }
+    if pads > 2 { return nil }
+    return decodeRaw(text[0..<end])
+  }
+}
+
+/// Canonical unpadded base64 over one alphabet.
+package struct Base64Codec: Sendable {
+  private let alphabet: [UInt8]
   /// 0...63 for alphabet bytes, 0xFF otherwise.
-  private static let table: [UInt8] = {
+  private let table: [UInt8]
+
+  package init(alphabet text: String) {
+    alphabet = Array(text.utf8)
     var t = [UInt8](repeating: 0xFF, count: 256)
     for (i, c) in alphabet.enumerated() { t[Int(c)] = UInt8(i) }
-    return t
-  }()
+    table = t
+  }
 
-  static func isAlphabet(_ byte: UInt8) -> Bool { table[Int(byte)] != 0xFF }
+  package static let url = Base64Codec(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
-  static func encodeRaw(_ data: [UInt8]) -> [UInt8] {
+  func isAlphabet(_ byte: UInt8) -> Bool { table[Int(byte)] != 0xFF }
+
+  package func encodeRaw(_ data: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity((data.count * 4 + 2) / 3)
     var i = 0
@@ -40,15 +73,9 @@ enum Base64 {
     return out
   }
 
-  static func encodePadded(_ data: [UInt8]) -> [UInt8] {
-    var out = encodeRaw(data)
-    while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
-    return out
-  }
-
   /// Decodes unpadded canonical base64; nil for any other character (including `=`), an impossible length or
   /// non-zero unused bits.
-  static func decodeRaw<C: Collection<UInt8>>(_ text: C) -> [UInt8]? {
+  package func decodeRaw<C: Collection<UInt8>>(_ text: C) -> [UInt8]? {
     if text.count % 4 == 1 { return nil }
     var out: [UInt8] = []
     out.reserveCapacity(text.count * 3 / 4)
@@ -70,16 +97,5 @@ enum Base64 {
     return out
   }
 
-  /// Decodes padded canonical base64: length a multiple of 4, at most two `=` and only at the end.
-  static func decodePadded(_ text: [UInt8]) -> [UInt8]? {
-    if text.count % 4 != 0 { return nil }
-    var end = text.count
-    var pads = 0
-    while end > 0, text[end - 1] == UInt8(ascii: "="), pads < 3 {
-      end -= 1
-      pads += 1
-    }
-    if pads > 2 { return nil }
-    return decodeRaw(text[0..<end])
-  }
+
 }

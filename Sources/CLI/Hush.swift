@@ -1,6 +1,7 @@
 // The `hush` command: ArgumentParser glue. Each subcommand parses options, calls library code, maps
 // the result to output and an exit code.
 import ArgumentParser
+import Runtime
 import Vault
 
 #if canImport(Glibc)
@@ -76,14 +77,4 @@ func printWarning(_ message: String) {
   writeAll(2, Array("warning: \(message)\n".utf8))
 }
 
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-  var offset = 0
-  while offset < bytes.count {
-    let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    if written < 0 {
-      if errno == EINTR { continue }
-      return
-    }
-    offset += written
-  }
-}
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) { Runtime.writeAll(fd, bytes) }

@@ -100,20 +100,9 @@ func installGitDrivers(_ context: VaultContext) {
     ("merge.hush.name", "hush vault records (union of versions)"),
     ("merge.hush.driver", "\(hush) vault git-merge %O %A %B %P"),
   ]
-  for (key, value) in settings {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "config", "--local", key, value]
-    process.currentDirectoryURL = URL(fileURLWithPath: context.location.root)
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    do {
-      try process.run()
-      process.waitUntilExit()
-    } catch {
-      Diagnostics.warn("could not set git config \(key); run: hush vault git-setup")
-      return
-    }
+  for (key, value) in settings where (try? git(["config", "--local", key, value], root: context.location.root))?.status != 0 {
+    Diagnostics.warn("could not set git config \(key); run: hush vault git-setup")
+    return
   }
 }
 

@@ -1,56 +1,13 @@
+import Age
 // Canonical encodings of the vault formats (VAULT.md §6): base64url without padding and lowercase
 // Crockford base32. Decoders accept only the one canonical spelling of each value.
 
+/// Canonical base64url without padding: age's strict codec with the URL-safe alphabet.
 package enum Base64URL {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-  private static let reverse: [Int8] = {
-    var table = [Int8](repeating: -1, count: 256)
-    for (index, byte) in alphabet.enumerated() { table[Int(byte)] = Int8(index) }
-    return table
-  }()
-
-  package static func encode(_ bytes: [UInt8]) -> String {
-    var out = [UInt8]()
-    out.reserveCapacity((bytes.count * 4 + 2) / 3)
-    var index = 0
-    while index + 3 <= bytes.count {
-      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-      out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
-      index += 3
-    }
-    let rest = bytes.count - index
-    if rest == 1 {
-      let value = UInt32(bytes[index]) << 16
-      out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)]]
-    } else if rest == 2 {
-      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-      out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)]]
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
+  package static func encode(_ bytes: [UInt8]) -> String { String(decoding: Base64Codec.url.encodeRaw(bytes), as: UTF8.self) }
 
   /// Decodes canonical base64url; nil for padding, whitespace, `+/`, a bad length or non-zero trailing bits.
-  package static func decode(_ text: String) -> [UInt8]? {
-    let input = Array(text.utf8)
-    if input.count % 4 == 1 { return nil }
-    var out = [UInt8]()
-    out.reserveCapacity(input.count * 3 / 4)
-    var accumulator: UInt32 = 0
-    var bits = 0
-    for byte in input {
-      let value = reverse[Int(byte)]
-      if value < 0 { return nil }
-      accumulator = accumulator << 6 | UInt32(value)
-      bits += 6
-      if bits >= 8 {
-        bits -= 8
-        out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-        accumulator &= (1 << UInt32(bits)) - 1
-      }
-    }
-    if accumulator != 0 { return nil }  // non-zero trailing bits: not canonical
-    return out
-  }
+  package static func decode(_ text: String) -> [UInt8]? { Base64Codec.url.decodeRaw(Array(text.utf8)) }
 }
 
 package enum Crockford32 {

@@ -1,4 +1,6 @@
 // Durable file writes, locking, modes and test crash points for everything the vault writes.
+import Durable
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -53,40 +55,13 @@ package enum Files {
     chmod(path, mode_t(mode))
   }
 
-  /// Temp file beside the target (mode set before any byte), fsync, rename, fsync of the directory:
-  /// a process killed at any point leaves the old file or the new one.
+  /// Atomic replacement (`Durable.write`), with the `write:<file name>` crash point before the rename.
   package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(VaultError) {
-    let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-    var template = Array((directory + "/.hush-tmp-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw .failed("cannot write \(path): \(errorText(errno)); check that the directory is writable") }
-    let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    var failure: Int32 = fchmod(fd, mode_t(mode)) == 0 ? 0 : errno
-    var offset = 0
-    while failure == 0, offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno != EINTR { failure = errno }
-      } else {
-        offset += written
-      }
-    }
-    if failure == 0, fsync(fd) != 0 { failure = errno }
-    close(fd)
-    if failure == 0 { CrashPoint.hit("write:" + (path.split(separator: "/").last.map(String.init) ?? path)) }
-    if failure == 0, rename(temporary, path) != 0 { failure = errno }
-    if failure != 0 {
-      unlink(temporary)
-      throw .failed("cannot write \(path): \(errorText(failure))")
-    }
-    syncDirectory(directory)
-  }
-
-  package static func syncDirectory(_ directory: String) {
-    let fd = open(directory, O_RDONLY | O_DIRECTORY)
-    if fd >= 0 {
-      fsync(fd)
-      close(fd)
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    do {
+      try Durable.write(bytes, to: path, mode: mode) { CrashPoint.hit("write:" + name) }
+    } catch {
+      throw .failed(error.description)
     }
   }
 
