@@ -32,6 +32,10 @@ struct FixCommand: AsyncParsableCommand {
   @Flag(help: "Show the plan and the masked diff; change nothing.") var dryRun = false
   @Option(help: "strict (fail fast when the variable is missing) or lenient.") var style: String = "strict"
   @Option(help: "The vault name for the secret (one secret only).") var name: String?
+  @Flag(help: "Secrets already in git history: list where they are and whether they were pushed, and record the exposure on vault secrets. Rewrites nothing.")
+  var history = false
+  @Option(name: .customLong("emit-replacements"), help: "With --history: write a `git filter-repo --replace-text` file (0600, outside the repository; it holds live values).")
+  var emitReplacements: String?
   @Flag(help: "Finish or roll back an interrupted fix.") var recover = false
   @Flag(help: "Delete the undo copies of finished fixes (they hold the old values).") var finalize = false
   @Flag(help: .hidden) var hook = false
@@ -57,19 +61,28 @@ struct FixCommand: AsyncParsableCommand {
       writeOut("deleted the undo copies of \(removed) finished fix\(removed == 1 ? "" : "es")\n")
       return
     }
+    if history {
+      try await historyReport(context: context)
+      return
+    }
+    if emitReplacements != nil { throw ValidationError("--emit-replacements works with --history") }
     if let journal = Journal.unfinished(location).first {
       throw VaultError.failed("an earlier fix (\(journal.txid)) did not finish; run: hush fix --recover")
     }
     _ = FixTransaction.finalize(location, all: false)
     let stagedMode = staged || (!all && paths.isEmpty)
     if hook {
-      // From the pre-commit hook: act only when the repository asks for it and someone can answer.
-      guard remediationOnCommit(location) == "fix" else { throw ExitCode(3) }
-      guard let tty = Prompt.open() else {
-        Diagnostics.note("no terminal to ask on; run: hush fix --staged")
+      // From the pre-commit hook (git gives hooks no stdin): `onCommit = "fix"` moves without asking; by
+      // default a terminal gets the offer through /dev/tty; without one (GUI clients, CI) nothing is asked.
+      switch remediationOnCommit(location) {
+      case "fix":
+        try await fixAndReport(context: context, staged: true, style: style, prompt: nil)
+      case "block":
         throw ExitCode(3)
+      default:
+        guard let tty = Prompt.open() else { throw ExitCode(3) }
+        try await fixAndReport(context: context, staged: true, style: style, prompt: tty)
       }
-      try await fixAndReport(context: context, staged: true, style: style, prompt: tty)
       return
     }
     let prompt = yes || dryRun ? nil : Prompt.open()
@@ -117,10 +130,10 @@ struct FixCommand: AsyncParsableCommand {
       throw ExitCode(plan.moves.isEmpty && plan.manual.isEmpty ? 0 : 1)
     }
     if let prompt, !plan.moves.isEmpty {
-      // Once per secret: move, ignore (with a reason, into .hush/ignore), or skip.
+      // Once per secret: move, ignore (with a reason, into .hush/ignore), or abort (nothing changes).
       var keep = Set<String>()
       for move in plan.moves {
-        let answer = prompt.ask("move \(move.ruleID) from \(move.paths.joined(separator: ", ")) into the vault as hush://\(move.name) ($\(move.variable))? [m]ove / [i]gnore / [s]kip: ")
+        let answer = prompt.ask("\(move.ruleID) in \(move.paths.joined(separator: ", ")) → hush://\(move.name) ($\(move.variable)): [m]ove to vault / [i]gnore with a reason / [a]bort? ")
         switch answer.lowercased().first {
         case "m", "y": keep.insert(move.name)
         case "i":
@@ -128,7 +141,9 @@ struct FixCommand: AsyncParsableCommand {
           let fingerprints = outcome.findings.filter { $0.secret.bytes == move.value.bytes }.map(\.fingerprint)
           try appendIgnore(fingerprints: Array(Set(fingerprints)), reason: reason.isEmpty ? "ignored at hush fix" : reason, location: location)
           writeOut("ignored: added to .hush/ignore\n")
-        default: writeOut("skipped \(move.name)\n")
+        default:
+          writeOut("aborted: nothing was changed\n")
+          throw ExitCode(hook ? 3 : 1)
         }
       }
       if keep.count != plan.moves.count {
@@ -155,6 +170,70 @@ struct FixCommand: AsyncParsableCommand {
     if !plan.manual.isEmpty || !result2.restored.isEmpty { throw ExitCode(1) }
   }
 
+  /// `--history`: where each secret of the history is, whether it was pushed, and the advice (rotate first).
+  func historyReport(context: VaultContext) async throws {
+    let location = context.location
+    guard location.gitDirectory != nil else { throw VaultError.failed("--history needs a git repository") }
+    var replacementsPath: String?
+    if let path = emitReplacements {
+      let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+      if absolute.hasPrefix(location.root + "/") {
+        throw VaultError.usage("--emit-replacements \(path) is inside the repository, where it could be committed with live values; write it elsewhere")
+      }
+      replacementsPath = absolute
+    }
+    let source = try ScanSource.parse(["--history", "--quiet"])
+    var outcome = try await source.scan(explain: false).outcome
+    _ = try TriageOptions.parse([]).apply(to: &outcome, root: location.root)
+    var byValue: [[UInt8]: [Finding]] = [:]
+    var order: [[UInt8]] = []
+    for finding in outcome.findings {
+      if byValue[finding.secret.bytes] == nil { order.append(finding.secret.bytes) }
+      byValue[finding.secret.bytes, default: []].append(finding)
+    }
+    guard !order.isEmpty else {
+      writeOut("no secrets in the history\n")
+      return
+    }
+    let vault = try? context.open()
+    let canRead = vault.map { (try? $0.unlock()) != nil } ?? false
+    var replacements = ""
+    let now = Timestamp.format(Timestamp.now())
+    for value in order {
+      let findings = byValue[value]!.sorted { ($0.provenance.commit?.date ?? "") < ($1.provenance.commit?.date ?? "") }
+      let first = findings[0]
+      let commit = first.provenance.commit?.id ?? "?"
+      let refs = (try? git(["for-each-ref", "--contains", commit, "--format=%(refname)"], root: location.root)).map {
+        String(decoding: $0.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+      } ?? []
+      let pushed = refs.contains { $0.hasPrefix("refs/remotes/") }
+      let path = String(decoding: first.provenance.path, as: UTF8.self)
+      writeOut("\(first.ruleID) \(first.secret.redacted): first in \(commit.prefix(12)) (\(path)), in \(refs.count) ref\(refs.count == 1 ? "" : "s")\(pushed ? ", PUSHED to a remote" : ", not pushed")\n")
+      for ref in refs.prefix(5) { writeOut("    \(ref)\n") }
+      var name: String?
+      if canRead, let vault, let holder = try vault.secretHolding(value) {
+        name = holder
+        let exposure: [String: JSONValue] = ["kind": .string("git-history"), "commit": .string(commit), "found": .string(now), "pushed": .bool(pushed)]
+        if try vault.recordExposure(holder, exposure: exposure) { writeOut("    recorded the exposure on hush://\(holder)\n") }
+      }
+      let escaped = String(decoding: value, as: UTF8.self).replacingOccurrences(of: "\n", with: "\\n")
+      replacements += "literal:\(escaped)==>\(name.map { "hush://" + $0 } ?? "REMOVED")\n"
+    }
+    if let replacementsPath {
+      try Files.writeAtomically(Array(replacements.utf8), to: replacementsPath, mode: 0o600)
+      Diagnostics.warn("\(replacementsPath) holds live secret values (0600): delete it once history is rewritten")
+    }
+    writeOut("""
+      What to do, in this order:
+        1. Rotate each credential at its provider now, then: hush vault rotate NAME. Once pushed, a secret is
+           compromised: rewriting history does not reach clones, forks, CI caches or pull-request refs.
+        2. Optionally rewrite history: git filter-repo --replace-text FILE (or BFG)\(replacementsPath == nil ? "; hush fix --history --emit-replacements FILE writes that file" : "").
+        3. Coordinate: force-push branches and tags, everyone re-clones, open pull requests die, forks and caches need the host's help.
+
+      """)
+    throw ExitCode(1)
+  }
+
   /// The plan, with every value masked.
   func preview(_ plan: FixPlan) {
     for move in plan.moves {
@@ -178,12 +257,13 @@ struct FixCommand: AsyncParsableCommand {
   }
 }
 
-/// `[remediation] onCommit` in .hush/config.toml: "block" (default) or "fix".
+/// `[remediation] onCommit` in .hush/config.toml: "offer" (default: ask when a terminal is attached),
+/// "fix" (move without asking) or "block" (never offer).
 func remediationOnCommit(_ location: VaultLocation) -> String {
   guard let data = FileManager.default.contents(atPath: location.hushDirectory + "/config.toml"),
     let table = try? TOMLParser.parse(Array(data))
-  else { return "block" }
-  return table["remediation"]?.tableValue?["onCommit"]?.stringValue ?? "block"
+  else { return "offer" }
+  return table["remediation"]?.tableValue?["onCommit"]?.stringValue ?? "offer"
 }
 
 /// A unified diff of one file's change, every secret value masked, with one line of context.

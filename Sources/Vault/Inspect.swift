@@ -180,3 +180,32 @@ extension Vault {
     return items
   }
 }
+
+extension Vault {
+  /// The secret whose current or retained value is `value` (a reader compares inside the vault; nothing is
+  /// hashed without a key).
+  package func secretHolding(_ value: [UInt8]) throws(VaultError) -> String? {
+    let reader = try unlock()
+    for name in recordNames {
+      guard let record = try record(name) else { continue }
+      for version in record.versions where version.epoch == header.epoch && record.verifies(version, key: reader.key) {
+        if let opened = try? record.open(version, key: reader.key, file: name), opened.bytes == value { return name }
+      }
+    }
+    return nil
+  }
+
+  /// Adds an exposure (e.g. found in git history) to a secret, once per commit; `stale` reports it until a
+  /// rotation newer than it.
+  package func recordExposure(_ name: String, exposure: [String: JSONValue]) throws(VaultError) -> Bool {
+    let lock = try FileLock(location.lockPath)
+    _ = lock
+    let reader = try unlock()
+    guard var record = try record(name) else { return false }
+    if record.exposures.contains(where: { $0.object?["commit"] == exposure["commit"] && $0.object?["kind"] == exposure["kind"] }) { return false }
+    record.exposures.append(.object(exposure))
+    try write(record)
+    try audit.append(AuditEvent(op: "fix", names: [name]), epoch: header.epoch, key: reader.key, actorKey: reader.actor)
+    return true
+  }
+}

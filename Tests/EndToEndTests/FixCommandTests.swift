@@ -193,30 +193,61 @@ struct FixCommandTests {
     #expect(leftovers.isEmpty)
   }
 
-  @Test("the hook: with onCommit = fix it asks on the terminal and moves the secret; without a terminal it never asks")
+  @Test("the hook: a terminal gets the offer through /dev/tty; without one nothing is asked; onCommit = fix moves without asking")
   func hook() throws {
     let f = try FixRepo()
-    try f.v.repo.write(".hush/config.toml", "[remediation]\nonCommit = \"fix\"\n")
-    try f.v.repo.commitAll("config")
     let env = f.v.environment("alice", ["HUSH_BIN": hushBinary()])
     #expect(try runHush(["hook", "install"], in: f.v.repo.url, environment: env).status == 0)
     try f.v.repo.write("app.py", "db_password = \"\(FixRepo.password)\"\n")
     try f.v.repo.git("add", "app.py")
-    // No terminal (a new session has no controlling tty): blocked, no question.
+    // No terminal (a new session has no controlling tty): blocked, no question, the one command to run.
     var result = try run("setsid", ["-w", "git", "commit", "-m", "add app"], in: f.v.repo.url, stdin: Data("m\n".utf8), environment: env)
     #expect(result.status != 0)
     #expect(!result.stdout.contains("[m]ove") && !result.stderr.contains("[m]ove"))
     #expect(result.stderr.contains("hush fix --staged"))
     #expect(try f.read("app.py").contains(FixRepo.password))
-    // Through a pseudo-terminal: the question, the answer, the fix, and the commit still blocked for review.
+    // Through a pseudo-terminal: the offer, the answer, the fix, and the commit still blocked for review.
     let script = "printf 'm\\n' | (sleep 1; cat) | script -qec 'git commit -m \"add app\"' /dev/null"
     result = try run("sh", ["-c", script], in: f.v.repo.url, environment: env)
-    #expect(result.stdout.contains("[m]ove / [i]gnore / [s]kip"), "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("[m]ove to vault / [i]gnore with a reason / [a]bort"), "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("moved 1 secret to the vault"))
     #expect(try f.read("app.py") == "import os\ndb_password = os.environ[\"DB_PASSWORD\"]\n")
-    #expect(try f.v.repo.git("log", "--oneline").stdout.split(separator: "\n").count == 2)
+    #expect(try f.v.repo.git("log", "--oneline").stdout.split(separator: "\n").count == 1)
     // Review done: the commit goes through.
     result = try run("setsid", ["-w", "git", "commit", "-m", "add app"], in: f.v.repo.url, environment: env)
     #expect(result.status == 0, "\(result.stderr)")
+    // onCommit = "fix": moved without asking, even with no terminal.
+    try f.v.repo.write(".hush/config.toml", "[remediation]\nonCommit = \"fix\"\n")
+    try f.v.repo.write("deploy.sh", "#!/bin/sh\nTOKEN=\"\(FixRepo.token)\"\necho \"$TOKEN\"\n")
+    try f.v.repo.git("add", "-A")
+    result = try run("setsid", ["-w", "git", "commit", "-m", "deploy"], in: f.v.repo.url, environment: env)
+    #expect(result.status != 0)
+    #expect((result.stdout + result.stderr).contains("moved 1 secret to the vault"), "\(result.stdout)\(result.stderr)")
+    #expect(!(try f.read("deploy.sh")).contains(FixRepo.token))
   }
+
+  @Test("--history lists where a committed secret is, records the exposure, and writes replacements only outside the repository")
+  func history() throws {
+    let f = try FixRepo()
+    try f.v.repo.write("old.py", "token = \"\(FixRepo.token)\"\n")
+    try f.v.repo.commitAll("oops")
+    try f.v.repo.git("rm", "-q", "old.py")
+    try f.v.repo.commitAll("remove it")
+    #expect(try f.hush(["vault", "set", "github-pat-classic"], stdin: FixRepo.token).status == 0)
+    var result = try f.hush(["fix", "--history", "--emit-replacements", "inside.txt"])
+    #expect(result.status == 64)
+    let outside = try TempDirectory()
+    let file = outside.path + "/replacements.txt"
+    result = try f.hush(["fix", "--history", "--emit-replacements", file])
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stdout.contains("not pushed") && result.stdout.contains("refs/heads/main"))
+    #expect(result.stdout.contains("recorded the exposure on hush://github-pat-classic"))
+    #expect(result.stdout.contains("Rotate each credential at its provider now"))
+    #expect(!result.stdout.contains(FixRepo.token))
+    #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o600)
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == "literal:\(FixRepo.token)==>hush://github-pat-classic\n")
+    let stale = try f.hush(["vault", "stale"])
+    #expect(stale.status == 1 && stale.stdout.contains("exposed  github-pat-classic"), "\(stale.stdout)")
+  }
+
 }
