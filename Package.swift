@@ -89,6 +89,8 @@ let package = Package(
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: swiftSettings),
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     // Vectors/ (the age testkit) is read through #filePath, not as a resource bundle.
+    .testTarget(
+      name: "FuzzTests", dependencies: ["Age", "Vault", "RulePack", "ScanEngine", "Triage"], exclude: [], swiftSettings: swiftSettings),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
     .testTarget(name: "RemediationTests", dependencies: ["Remediation"], swiftSettings: swiftSettings),
     .testTarget(
