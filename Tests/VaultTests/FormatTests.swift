@@ -82,8 +82,9 @@ struct VaultFormatTests {
     #expect((Timestamp.parse("2026-06-01T09:00:00Z") ?? 0) == 1_780_304_400)  // non-optional: ASan flags Swift Testing reading an Optional<UInt64> as 9 bytes
     #expect(Timestamp.format(1_780_304_400) == "2026-06-01T09:00:00Z")
     for bad in ["2026-06-01 09:00:00Z", "2026-06-01T09:00:00", "2026-13-01T09:00:00Z", "2026-02-30T09:00:00Z"] {
-      #expect(Timestamp.parse(bad) == nil)
+      let rejected = Timestamp.parse(bad) == nil
+      #expect(rejected, "\(bad)")
     }
-    #expect(Timestamp.duration("90d") == 90 * 86400)
+    #expect((Timestamp.duration("90d") ?? 0) == 90 * 86400)
   }
 }
