@@ -5,6 +5,7 @@ import Fix
 import Foundation
 import Git2
 import Remediation
+import Runtime
 import ScanEngine
 import TOML
 import Vault
@@ -343,17 +344,11 @@ func syntaxCheck(root: String) -> (String, [UInt8]) -> String? {
       command = ["python3", "-c", "import tomllib,sys; tomllib.load(open(sys.argv[1],'rb'))", full]
     }
     guard let command else { return nil }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    let err = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = err
-    do { try process.run() } catch { return nil }
-    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    if process.terminationStatus == 127 { return nil }  // the tool is not installed
-    return process.terminationStatus == 0 ? nil : "\(command[0]) rejects the rewrite: \(message.split(separator: "\n").last ?? "")"
+    let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+    guard let result = try? Child.capture(command, environment: environment) else { return nil }  // the tool is not installed
+    let message = String(decoding: result.stderr + result.stdout, as: UTF8.self)
+    if result.status == 127 { return nil }
+    return result.status == 0 ? nil : "\(command[0]) rejects the rewrite: \(message.split(separator: "\n").last ?? "")"
   }
 }
 

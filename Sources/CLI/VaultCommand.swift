@@ -1,6 +1,7 @@
 // `hush vault …`: the encrypted store beside the repository (../shared/VAULT.md §9).
 import ArgumentParser
 import Foundation
+import Runtime
 import Vault
 
 #if canImport(Glibc)
@@ -431,20 +432,12 @@ struct VaultVerify: AsyncParsableCommand {
   }
 }
 
+/// Runs git in `root` (posix_spawn, without Foundation's Process).
 func git(_ arguments: [String], root: String) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["git"] + arguments
-  process.currentDirectoryURL = URL(fileURLWithPath: root)
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  do { try process.run() } catch { throw VaultError.failed("cannot run git: \(error)") }
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, Array(stdout), Array(stderr))
+  let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+  do { return try Child.capture(["git", "-C", root] + arguments, environment: environment) } catch {
+    throw VaultError.failed("cannot run git: \(error)")
+  }
 }
 
 struct VaultStale: AsyncParsableCommand {

@@ -181,3 +181,59 @@ package func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     offset += written
   }
 }
+
+extension Child {
+  /// Runs a helper command (git, a syntax checker) to completion and returns its status and output;
+  /// posix_spawn directly, without Foundation's Process. The command is looked up on the child's PATH.
+  package static func capture(_ arguments: [String], environment: [String]) throws(ChildError) -> (status: Int32, stdout: [UInt8], stderr: [UInt8]) {
+    let child = Child(arguments: arguments, environment: environment, masker: nil)
+    let path = try child.resolveCommand()
+    var outPipe: [Int32] = [-1, -1]
+    var errPipe: [Int32] = [-1, -1]
+    guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .cannotRun(arguments[0], "cannot create pipes") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer {
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    close(outPipe[1])
+    close(errPipe[1])
+    guard rc == 0 else {
+      close(outPipe[0])
+      close(errPipe[0])
+      throw .cannotRun(arguments[0], String(cString: strerror(rc)))
+    }
+    var outputs: [[UInt8]] = [[], []]
+    var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while fds[0].fd >= 0 || fds[1].fd >= 0 {
+      if poll(&fds, 2, -1) < 0 {
+        if errno == EINTR { continue }
+        break
+      }
+      for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
+        let count = buffer.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
+        if count > 0 {
+          outputs[index] += buffer[..<count]
+        } else if count == 0 || errno != EINTR {
+          close(fds[index].fd)
+          fds[index].fd = -1
+        }
+      }
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (code, outputs[0], outputs[1])
+  }
+}
