@@ -6,8 +6,11 @@
   import Darwin
 #endif
 
-/// The child's pid for the signal handlers (a C handler cannot capture context).
-nonisolated(unsafe) private var forwardedChild: pid_t = 0
+import Synchronization
+
+/// The child's pid for the signal handlers (a C handler cannot capture context); atomic, because the
+/// handler runs on whichever thread takes the signal.
+private let forwardedChild = Atomic<Int32>(0)
 
 package enum ChildError: Error, CustomStringConvertible {
   case notFound(String)
@@ -104,7 +107,7 @@ package struct Child {
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw .cannotRun(arguments[0], String(cString: strerror(rc))) }
-    forwardedChild = pid
+    forwardedChild.store(pid, ordering: .releasing)
     if var masker {
       close(outPipe[1])
       close(errPipe[1])
@@ -113,7 +116,7 @@ package struct Child {
     }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    forwardedChild = 0
+    forwardedChild.store(0, ordering: .releasing)
     if status & 0x7f == 0 { return (status >> 8) & 0xff }  // exited
     return 128 + (status & 0x7f)  // killed by a signal
   }
@@ -148,7 +151,8 @@ package struct Child {
 
   private func installForwarding(interactive: Bool) {
     let forward: @convention(c) (Int32) -> Void = { signal in
-      if forwardedChild > 0 { kill(forwardedChild, signal) }
+      let pid = forwardedChild.load(ordering: .acquiring)
+      if pid > 0 { kill(pid, signal) }
     }
     for signal in [SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH] + (interactive ? [] : [SIGINT, SIGQUIT]) {
       var action = sigaction()

@@ -4,6 +4,7 @@
 import Age
 import Crypto
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -117,7 +118,8 @@ package struct AgentClient: Sendable {
 
 /// The agent process.
 package enum AgentServer {
-  nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
+  /// Set by SIGTERM, SIGHUP and SIGINT; atomic, because the handler runs on whichever thread takes the signal.
+  static let stopRequested = Atomic<Int32>(0)
 
   /// Serves until TTL, idle time, `seal` or a signal; S is wiped on every way out.
   package static func serve(secret: SecretBytes, vaultID: String, actor: String, socket: String, ttl: UInt64, idle: UInt64) -> Int32 {
@@ -133,7 +135,7 @@ package enum AgentServer {
     }
     let keys: [String: SecretBytes] = [:]
     _ = keys
-    let handler: @convention(c) (Int32) -> Void = { _ in AgentServer.stopRequested = 1 }
+    let handler: @convention(c) (Int32) -> Void = { _ in AgentServer.stopRequested.store(1, ordering: .relaxed) }
     for sig in [SIGTERM, SIGHUP, SIGINT] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = handler
@@ -164,7 +166,7 @@ package enum AgentServer {
     var lastUse = started
     let key = SecretBytes(buffer)
     let publicKey = (try? Age.X25519Identity(rawRepresentation: buffer))?.recipient.string ?? ""
-    while stopRequested == 0 {
+    while stopRequested.load(ordering: .relaxed) == 0 {
       let now = Timestamp.now()
       if now >= started + ttl || now >= lastUse + idle { break }
       let wait = min(started + ttl, lastUse + idle) - now
