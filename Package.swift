@@ -49,7 +49,7 @@ let package = Package(
     .target(
       name: "Vault",
       dependencies: [
-        "Age", "Durable",
+        "Age", "Durable", "Runtime",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
       ],
@@ -59,7 +59,7 @@ let package = Package(
     .target(name: "Remediation", swiftSettings: swiftSettings),
     .target(
       name: "Fix",
-      dependencies: ["Remediation", "Vault", "Git2", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["Remediation", "Vault", "Git2", "Runtime", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: swiftSettings),
     // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
     .target(name: "Runtime", swiftSettings: swiftSettings),

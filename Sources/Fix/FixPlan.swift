@@ -3,6 +3,7 @@
 package import Git2
 package import Remediation
 import Crypto
+import Runtime
 package import Vault
 
 /// A literal the scanner found: where, what, and by which rule.
@@ -89,7 +90,6 @@ package enum FixPlanner {
       throw .usage("--name names one secret, but the fix moves \(order.count); run it per path")
     }
     var contents: [String: (bytes: [UInt8], mode: UInt32)] = [:]
-    var stagedContents: [String: StagedEntry] = [:]
     func content(_ path: String) throws(VaultError) -> [UInt8] {
       if let cached = contents[path] { return cached.bytes }
       let full = root + "/" + path
@@ -143,63 +143,33 @@ package enum FixPlanner {
         }
         continue
       }
-      var rewritten = original
+      let moves = fileMoves[path]!.map { plan.moves[$0] }
+      let result = rewrite(original, path: path, moves: moves, style: style, projectFiles: projectFiles)
+      if let failure = result.failure {
+        plan.manual.append(ManualItem(path: path, ruleID: failure.move.ruleID, reason: failure.reason))
+        continue
+      }
       var notes: [String] = []
-      var ok = true
       var extra: [String: [UInt8]] = [:]
-      var fileType: FileType = .other
-      for index in fileMoves[path]! {
-        let move = plan.moves[index]
-        var guardCount = 0
-        while let range = rewritten.firstRange(of: move.value.bytes), guardCount < 200 {
-          guardCount += 1
-          let occurrence = Occurrence(range: range, ruleID: move.ruleID, tags: [])
-          let step = Planner.plan(
-            path: path, content: rewritten, occurrence: occurrence, style: style, variable: move.variable, secretName: move.name,
-            projectFiles: projectFiles)
-          fileType = step.fileType
-          guard step.disposition == .rewrite, !step.edits.isEmpty else {
-            plan.manual.append(ManualItem(path: path, ruleID: move.ruleID, reason: describe(step.disposition)))
-            ok = false
-            break
-          }
-          rewritten = Planner.apply(step.edits, to: rewritten)
-          for note in step.notes where !notes.contains(note) { notes.append(note) }
-          for (file, bytes) in step.extraFiles { extra[file] = (extra[file] ?? []) + bytes }
-        }
-        if !ok { break }
-        if rewritten.firstRange(of: move.value.bytes) != nil {
-          plan.manual.append(ManualItem(path: path, ruleID: move.ruleID, reason: "the literal could not be rewritten everywhere in the file"))
-          ok = false
-          break
-        }
+      for step in result.steps {
+        for note in step.notes where !notes.contains(note) { notes.append(note) }
+        for (file, bytes) in step.extraFiles { extra[file] = (extra[file] ?? []) + bytes }
+      }
+      let fileType = result.steps.last?.fileType ?? .other
+      for (index, move) in zip(fileMoves[path]!, moves) {
         moved.insert(index)
         let envName = fileType == .terraform ? "TF_VAR_" + move.variable.lowercased() : move.variable
         if !envAdditions.contains(where: { $0.0 == envName }) { envAdditions.append((envName, "hush://" + move.name)) }
       }
-      guard ok else { continue }
-      var change = FileRewrite(path: path, original: original, rewritten: rewritten, mode: contents[path]!.mode, staged: nil, notes: notes)
+      var change = FileRewrite(path: path, original: original, rewritten: result.bytes, mode: contents[path]!.mode, staged: nil, notes: notes)
       if staged, let repository, let entry = try? repository.stagedEntry(path) {
-        stagedContents[path] = entry
         if entry.content == original {
-          change.staged = StagedChange(original: entry.content, rewritten: rewritten, mode: entry.mode)
+          change.staged = StagedChange(original: entry.content, rewritten: result.bytes, mode: entry.mode)
         } else {
           // Staged and unstaged edits differ: the same moves, planned on the staged content alone.
-          var stagedRewritten = entry.content
-          for index in fileMoves[path]! {
-            let move = plan.moves[index]
-            var guardCount = 0
-            while let range = stagedRewritten.firstRange(of: move.value.bytes), guardCount < 200 {
-              guardCount += 1
-              let step = Planner.plan(
-                path: path, content: stagedRewritten, occurrence: Occurrence(range: range, ruleID: move.ruleID, tags: []), style: style,
-                variable: move.variable, secretName: move.name, projectFiles: projectFiles)
-              guard step.disposition == .rewrite, !step.edits.isEmpty else { break }
-              stagedRewritten = Planner.apply(step.edits, to: stagedRewritten)
-            }
-          }
-          if stagedRewritten.firstRange(of: fileMoves[path]!.map { plan.moves[$0].value.bytes }.first ?? []) == nil {
-            change.staged = StagedChange(original: entry.content, rewritten: stagedRewritten, mode: entry.mode)
+          let stagedResult = rewrite(entry.content, path: path, moves: moves, style: style, projectFiles: projectFiles)
+          if stagedResult.failure == nil {
+            change.staged = StagedChange(original: entry.content, rewritten: stagedResult.bytes, mode: entry.mode)
           }
         }
       }
@@ -235,6 +205,31 @@ package enum FixPlanner {
     return plan
   }
 
+  /// Rewrites every occurrence of the moves' values in `content`, one planner step at a time (so an import is
+  /// added once); the first step the planner refuses, or a literal left behind, is the failure.
+  static func rewrite(
+    _ content: [UInt8], path: String, moves: [SecretMove], style: Style, projectFiles: Set<String>
+  ) -> (bytes: [UInt8], steps: [Plan], failure: (move: SecretMove, reason: String)?) {
+    var bytes = content
+    var steps: [Plan] = []
+    for move in moves {
+      var guardCount = 0
+      while let range = bytes.firstRange(of: move.value.bytes), guardCount < 200 {
+        guardCount += 1
+        let step = Planner.plan(
+          path: path, content: bytes, occurrence: Occurrence(range: range, ruleID: move.ruleID, tags: []), style: style,
+          variable: move.variable, secretName: move.name, projectFiles: projectFiles)
+        guard step.disposition == .rewrite, !step.edits.isEmpty else { return (content, steps, (move, describe(step.disposition))) }
+        bytes = Planner.apply(step.edits, to: bytes)
+        steps.append(step)
+      }
+      if bytes.firstRange(of: move.value.bytes) != nil {
+        return (content, steps, (move, "the literal could not be rewritten everywhere in the file"))
+      }
+    }
+    return (bytes, steps, nil)
+  }
+
   static func describe(_ disposition: Disposition) -> String {
     switch disposition {
     case .rewrite: return "not rewritten"
@@ -265,14 +260,5 @@ package enum EnvToml {
       lines += newLines
     }
     return Array((lines.joined(separator: "\n") + "\n").utf8)
-  }
-}
-
-extension String {
-  func trimmingCharacters(in set: String) -> String {
-    var slice = Substring(self)
-    while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-    while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-    return String(slice)
   }
 }

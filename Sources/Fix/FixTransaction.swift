@@ -38,7 +38,7 @@ package struct Journal {
     try Files.writeAtomically(Array((state + "\n").utf8), to: directory + "/state", mode: 0o600)
   }
 
-  package func plan() throws(VaultError) -> [String: JSONValue] { try JSON.parseObject(directory + "/plan.json") }
+  package func plan() throws(VaultError) -> [String: JSONValue] { try JSON.parseFile(directory + "/plan.json") }
 
   package func copy(_ name: String) -> [UInt8]? { try? Files.read(directory + "/" + name, limit: 64 << 20) }
 
@@ -277,19 +277,5 @@ package enum FixTransaction {
       removed += 1
     }
     return removed
-  }
-}
-
-extension JSON {
-  static func parseObject(_ path: String) throws(VaultError) -> [String: JSONValue] {
-    let bytes = try Files.read(path, limit: 16 << 20)
-    do {
-      guard let object = try JSON.parse(bytes).object else { throw VaultError.malformed(file: path, detail: "not a JSON object") }
-      return object
-    } catch let error as VaultError {
-      throw error
-    } catch {
-      throw .malformed(file: path, detail: "\(error)")
-    }
   }
 }

@@ -124,29 +124,33 @@ package struct Child {
   /// Copies both pipes through the masker until both close. Each stream has its own masker state.
   private func pump(out: Int32, err: Int32, masker: inout Masker) {
     var maskers = [masker, masker]
-    var fds: [pollfd] = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
-    let targets: [Int32] = [1, 2]
-    var open = [true, true]
+    Child.readUntilClosed([out, err]) { index, data in
+      writeAll(index == 0 ? 1 : 2, data.map { maskers[index].feed($0) } ?? maskers[index].finish())
+    }
+    masker = maskers[0]
+  }
+
+  /// Reads every descriptor until each closes (then closes it), calling `body` with the data read, or nil at
+  /// the end of that descriptor.
+  static func readUntilClosed(_ descriptors: [Int32], _ body: (Int, [UInt8]?) -> Void) {
+    var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
     var buffer = [UInt8](repeating: 0, count: 65536)
-    while open[0] || open[1] {
-      for index in 0..<2 { fds[index].fd = open[index] ? (index == 0 ? out : err) : -1 }
-      let ready = poll(&fds, 2, -1)
-      if ready < 0 {
+    while fds.contains(where: { $0.fd >= 0 }) {
+      if poll(&fds, nfds_t(fds.count), -1) < 0 {
         if errno == EINTR { continue }
         break
       }
-      for index in 0..<2 where open[index] && fds[index].revents != 0 {
+      for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
         let count = buffer.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
         if count > 0 {
-          writeAll(targets[index], maskers[index].feed(Array(buffer[..<count])))
+          body(index, Array(buffer[..<count]))
         } else if count == 0 || errno != EINTR {
-          writeAll(targets[index], maskers[index].finish())
+          body(index, nil)
           close(fds[index].fd)
-          open[index] = false
+          fds[index].fd = -1
         }
       }
     }
-    masker = maskers[0]
   }
 
   private func installForwarding(interactive: Bool) {
@@ -218,23 +222,7 @@ extension Child {
       throw .cannotRun(arguments[0], String(cString: strerror(rc)))
     }
     var outputs: [[UInt8]] = [[], []]
-    var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while fds[0].fd >= 0 || fds[1].fd >= 0 {
-      if poll(&fds, 2, -1) < 0 {
-        if errno == EINTR { continue }
-        break
-      }
-      for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
-        let count = buffer.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
-        if count > 0 {
-          outputs[index] += buffer[..<count]
-        } else if count == 0 || errno != EINTR {
-          close(fds[index].fd)
-          fds[index].fd = -1
-        }
-      }
-    }
+    readUntilClosed([outPipe[0], errPipe[0]]) { index, data in outputs[index] += data ?? [] }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

@@ -62,7 +62,8 @@ package enum Dotenv {
 }
 
 extension StringProtocol {
-  func trimmingCharacters(in set: String) -> String {
+  /// Drops leading and trailing characters in `set` (no Foundation needed).
+  package func trimmingCharacters(in set: String) -> String {
     var slice = Substring(self)
     while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
     while let last = slice.last, set.contains(last) { slice = slice.dropLast() }

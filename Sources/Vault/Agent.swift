@@ -4,6 +4,7 @@
 import Age
 import Crypto
 import Foundation
+import Runtime
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,11 +13,7 @@ import Synchronization
 
 extension KeySources {
   /// `$XDG_RUNTIME_DIR/hush`, else a 0700 `hush-<uid>` directory under `$TMPDIR`.
-  package var runtimeDirectory: String {
-    if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") { return runtime + "/hush" }
-    let tmp = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
-    return tmp + "/hush-\(getuid())"
-  }
+  package var runtimeDirectory: String { RuntimeDirectory.base(environment: environment).path }
 
   package func agentSocket(vaultID: String) -> String { runtimeDirectory + "/agent-\(vaultID).sock" }
 }

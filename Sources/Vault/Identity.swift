@@ -1,5 +1,6 @@
 // Finding the member identity that opens a vault (VAULT.md §7), and passphrases.
 package import Age
+import Runtime
 
 #if canImport(Glibc)
   import Glibc
@@ -183,12 +184,5 @@ package enum Terminal {
 extension String {
   func replacingAll(_ target: String, with replacement: String) -> String {
     split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-  }
-
-  func trimmingCharacters(in set: String) -> String {
-    var scalars = Substring(self)
-    while let first = scalars.first, set.contains(first) { scalars = scalars.dropFirst() }
-    while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
-    return String(scalars)
   }
 }

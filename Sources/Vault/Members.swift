@@ -326,7 +326,8 @@ extension Vault {
 }
 
 extension JSON {
-  static func parseFile(_ path: String) throws(VaultError) -> [String: JSONValue] {
+  /// A JSON object from a file (journals' plan.json).
+  package static func parseFile(_ path: String) throws(VaultError) -> [String: JSONValue] {
     do {
       guard let object = try JSON.parse(try Files.read(path, limit: 1 << 20)).object else {
         throw VaultError.malformed(file: path, detail: "not a JSON object")
