@@ -59,7 +59,7 @@ let package = Package(
     .target(name: "Remediation", swiftSettings: swiftSettings),
     .target(
       name: "Fix",
-      dependencies: ["Remediation", "Vault", "Git2", "Runtime", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["Remediation", "Vault", "Git2", "Runtime", "Durable", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: swiftSettings),
     // Secrets at run time: output masking, .env files, templates, the child process of `hush run`.
     .target(name: "Runtime", swiftSettings: swiftSettings),

@@ -3,6 +3,7 @@
 // in a vault record, and `hush fix --recover` or `hush undo` brings a consistent state back.
 package import Git2
 package import Vault
+import Durable
 import Foundation
 
 #if canImport(Glibc)
@@ -73,7 +74,33 @@ package enum FixTransaction {
     let txid = Timestamp.format(Timestamp.now()).filter { $0.isNumber } + "-" + Crockford32.encode(randomBytes(5))
     let journal = Journal(directory: Journal.root(location) + "/fix-" + txid)
     try Files.makeDirectory(Journal.root(location), mode: 0o700)
-    try Files.makeDirectory(journal.directory, mode: 0o700)
+    // An error while journaling (a full disk) leaves nothing to recover: nothing else was touched yet.
+    do {
+      try Files.makeDirectory(journal.directory, mode: 0o700)
+      try write(journal, plan: plan, txid: txid, location: location, repository: repository)
+    } catch {
+      try? FileManager.default.removeItem(atPath: journal.directory)
+      throw .failed("\(error); nothing was changed")
+    }
+    CrashPoint.hit("fix.planned")
+    // An error from here on (a full or read-only disk, an index that cannot be written) rolls back: the
+    // sources and the index return to what they were, the vault keeps the copies it made.
+    do {
+      return try apply(plan, journal: journal, txid: txid, vault: vault, repository: repository, syntaxCheck: syntaxCheck)
+    } catch {
+      let failure = error
+      do {
+        _ = try recover(journal, location: location, repository: repository, rollBack: true)
+      } catch {
+        throw .failed("\(failure); the fix stopped halfway and could not be rolled back (\(error)); run: hush fix --recover once that is fixed")
+      }
+      try? FileManager.default.removeItem(atPath: journal.directory)
+      throw .failed("\(failure); the fix was rolled back: the files and the index are as they were (the vault keeps the secrets it stored; hush vault stale lists unused ones)")
+    }
+  }
+
+  /// The journal: undo copies of every file and staged blob, the new contents, then the plan and its state.
+  private static func write(_ journal: Journal, plan: FixPlan, txid: String, location: VaultLocation, repository: Repository?) throws(VaultError) {
     var filesJSON: [JSONValue] = []
     for (index, file) in plan.files.enumerated() {
       var entry: [String: JSONValue] = [
@@ -100,8 +127,12 @@ package enum FixTransaction {
     ]
     try Files.writeAtomically(JSON.write(.object(planJSON)), to: journal.directory + "/plan.json", mode: 0o600)
     try journal.setState("planned")
-    CrashPoint.hit("fix.planned")
+  }
 
+  private static func apply(
+    _ plan: FixPlan, journal: Journal, txid: String, vault: Vault, repository: Repository?, syntaxCheck: (String, [UInt8]) -> String?
+  ) throws(VaultError) -> FixOutcome {
+    let location = vault.location
     // Vault first: every record durable before any source changes.
     var outcome = FixOutcome(txid: txid)
     let reader = try? vault.unlock()
@@ -152,7 +183,7 @@ package enum FixTransaction {
         do {
           try repository.stage(file.path, content: staged.rewritten, mode: staged.mode)
         } catch {
-          throw .failed("could not update the index for \(file.path): \(error); run: hush fix --recover")
+          throw .failed("could not update the index for \(file.path): \(error)")
         }
         outcome.staged.append(file.path)
         CrashPoint.hit("fix.index")
@@ -166,13 +197,20 @@ package enum FixTransaction {
   }
 
   /// `hush fix --recover`: rolls an unfinished journal forward when its records are durable, else back.
-  package static func recover(_ journal: Journal, location: VaultLocation, repository: Repository?) throws(VaultError) -> [String] {
+  /// `rollBack` forces the backward direction (an error, not a kill, stopped the transaction).
+  package static func recover(_ journal: Journal, location: VaultLocation, repository: Repository?, rollBack: Bool = false) throws(VaultError) -> [String] {
     let lock = try FileLock(location.lockPath)
     _ = lock
     let state = journal.state
+    // No state yet: killed while journaling, before any source or record changed. Its undo copies hold
+    // the literal, so the journal goes.
+    if state == "missing" {
+      try? FileManager.default.removeItem(atPath: journal.directory)
+      return ["discarded fix \(journal.txid): it stopped before changing anything"]
+    }
     let plan = try journal.plan()
     var report: [String] = []
-    let forward = ["vaulted", "rewritten", "indexed"].contains(state)
+    let forward = !rollBack && ["vaulted", "rewritten", "indexed"].contains(state)
     for item in plan["files"]?.array ?? [] {
       guard let entry = item.object, let path = entry["path"]?.string, let new = entry["new"]?.string,
         let copy = entry["copy"]?.string, let rewrittenHash = entry["rewritten_sha256"]?.string
@@ -206,6 +244,14 @@ package enum FixTransaction {
             Files.remove(full)
           }
           report.append("restored \(path)")
+        }
+        if let staged = entry["staged"]?.object, let repository, let bytes = journal.copy("staged-orig-" + copy.dropFirst(5)),
+          (try? repository.stagedEntry(path))?.id.description == staged["rewritten_blob"]?.string
+        {
+          do { try repository.stage(path, content: bytes, mode: UInt32(staged["mode"]?.uint ?? 0o100644)) } catch {
+            throw .failed("could not restore the index entry of \(path): \(error)")
+          }
+          report.append("restored the staged \(path)")
         }
       }
     }

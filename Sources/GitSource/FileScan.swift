@@ -1,5 +1,4 @@
 package import ScanEngine
-internal import Synchronization
 
 /// Everything a scan produced: findings in report order, what it covered, and what went wrong.
 package struct ScanOutcome: Sendable {
@@ -95,7 +94,7 @@ package enum FileScan {
 
 /// Hands out increasing indices to workers.
 package final class WorkCounter: Sendable {
-  private let value = Mutex(0)
+  private let value = Locked(0)
   package init() {}
   package func take() -> Int {
     value.withLock { current in

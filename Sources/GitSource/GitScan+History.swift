@@ -1,6 +1,5 @@
 package import Git2
 package import ScanEngine
-internal import Synchronization
 
 /// Progress of a history scan, for a status line.
 package struct HistoryProgress: Sendable {
@@ -211,7 +210,7 @@ final class HistoryWork: Sendable {
   let maxFileSize: Int
   let explain: Bool
   let progress: (@Sendable (HistoryProgress) -> Void)?
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   struct State {
     var next = 0

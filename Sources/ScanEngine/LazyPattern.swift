@@ -1,16 +1,15 @@
 internal import PCRE2
-internal import Synchronization
 
 /// A rule's regex, compiled and JIT-compiled on first use, once, by whichever worker needs it first.
 /// A pre-commit scan touches a handful of rules; compiling the other two hundred would be most of
 /// its start-up time.
 final class LazyPattern: Sendable {
   let source: String
-  private let compiled: Mutex<CompiledPattern?>
+  private let compiled: Locked<CompiledPattern?>
 
   init(source: String, compiled: CompiledPattern?) {
     self.source = source
-    self.compiled = Mutex(compiled)
+    self.compiled = Locked(compiled)
   }
 
   /// The compiled pattern, or nil when it does not compile (only possible for rule sets built with

@@ -1,6 +1,7 @@
 // The local audit log (VAULT.md §15): JSON lines, hash-chained, MAC'd with A when the vault key is open.
 // Tamper-evident, not tamper-proof: whoever owns the file can rewrite it whole, which `audit anchor` exposes.
 import Crypto
+import Durable
 
 #if canImport(Glibc)
   import Glibc
@@ -55,7 +56,10 @@ package struct AuditLog {
       try write(event, epoch: epoch, key: key, actorKey: actorKey)
     } catch {
       if policy.required {
-        throw .audit("cannot write the audit log \(path) (\(error)); fix the directory or set [audit] required = false in .hush/config.toml")
+        // A read fails closed: no value leaves. Changes are logged after they are made, so say it was made
+        // (a retry would make it twice).
+        let done = ["read", "run", "render"].contains(event.op) ? "" : "\(event.op) \(event.names.joined(separator: ", ")) is done, but "
+        throw .audit("\(done)cannot write the audit log \(path) (\(error)); fix the directory or set [audit] required = false in .hush/config.toml")
       }
       Diagnostics.warn("audit log not written (\(error)); continuing because [audit] required = false")
     }
@@ -64,13 +68,22 @@ package struct AuditLog {
   private func write(_ event: AuditEvent, epoch: UInt32, key: VaultKey?, actorKey: String?) throws(VaultError) {
     let directory = String(path[..<path.lastIndex(of: "/")!])
     try Files.makeDirectory(directory, mode: 0o700)
+    if let code = Fault.injected(for: path, at: .create) { throw .failed(Files.errorText(code)) }
     let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw .failed(Files.errorText(errno)) }
     defer { close(fd) }
     fchmod(fd, 0o600)
     guard flock(fd, LOCK_EX) == 0 else { throw .failed(Files.errorText(errno)) }
     defer { flock(fd, LOCK_UN) }
-    let existing = try Files.read(path, limit: 256 << 20)
+    var existing = try Files.read(path, limit: 256 << 20)
+    // A line without its newline is an append that was killed midway: the event it began never completed
+    // (reads log before they return a value), so it is cut rather than left to break the chain forever.
+    if let end = existing.lastIndex(of: 10).map({ $0 + 1 }) ?? (existing.isEmpty ? nil : 0), end < existing.count {
+      guard ftruncate(fd, off_t(end)) == 0 else { throw .failed(Files.errorText(errno)) }
+      Diagnostics.warn("the audit log \(path) ended in an incomplete line (an interrupted write); it was cut")
+      existing.removeSubrange(end...)
+    }
+    let size = existing.count
     var lines = existing.split(separator: 10, omittingEmptySubsequences: true).map(Array.init)
     var batch: [[UInt8]] = []
     if lines.isEmpty {
@@ -109,16 +122,26 @@ package struct AuditLog {
     batch.append(AuditLog.seal(fields, key: key))
     var bytes = [UInt8]()
     for line in batch { bytes += line + [10] }
+    // A failed append (a full disk) is rolled back, so the log never keeps half an event.
+    func rollBack(_ code: Int32) -> VaultError {
+      _ = ftruncate(fd, off_t(size))
+      return .failed(Files.errorText(code))
+    }
     var offset = 0
     while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+      let end = offset < bytes.count / 2 ? bytes.count / 2 : bytes.count
+      let written = bytes[offset..<end].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
       if written < 0 {
         if errno == EINTR { continue }
-        throw .failed(Files.errorText(errno))
+        throw rollBack(errno)
       }
       offset += written
+      if offset == bytes.count / 2 {
+        CrashPoint.hit("append:audit.partial")
+        if let code = Fault.injected(for: path, at: .data) { throw rollBack(code) }
+      }
     }
-    guard fsync(fd) == 0 else { throw .failed(Files.errorText(errno)) }
+    guard fsync(fd) == 0 else { throw rollBack(errno) }
   }
 
   /// Compact sorted JSON with `mac` as the last member: HMAC(A, the line without it).

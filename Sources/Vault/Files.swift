@@ -55,17 +55,34 @@ package enum Files {
     chmod(path, mode_t(mode))
   }
 
-  /// Atomic replacement (`Durable.write`), with the `write:<file name>` crash point before the rename.
+  /// Atomic replacement (`Durable.write`, which holds the `write:<file name>` fault points).
   package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o644) throws(VaultError) {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
     do {
-      try Durable.write(bytes, to: path, mode: mode) { CrashPoint.hit("write:" + name) }
+      try Durable.write(bytes, to: path, mode: mode)
     } catch {
       throw .failed(error.description)
     }
   }
 
   package static func remove(_ path: String) { unlink(path) }
+
+  /// Removes the `.hush-tmp-*` files `Durable.write` leaves when killed before its rename, below `directory`.
+  package static func removeTemporaries(under directory: String) {
+    guard let dir = opendir(directory) else { return }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name == "." || name == ".." { continue }
+      let child = directory + "/" + name
+      if name.hasPrefix(".hush-tmp-") {
+        unlink(child)
+      } else if entry.pointee.d_type == UInt8(DT_DIR) {
+        removeTemporaries(under: child)
+      }
+    }
+  }
 
   /// Lists regular files under `directory` recursively, as paths relative to it, sorted.
   package static func list(_ directory: String, suffix: String) -> [String] {
@@ -123,6 +140,9 @@ package final class FileLock {
     FileLock.guardLock.lock()
     FileLock.held[path] = 1
     FileLock.guardLock.unlock()
+    // Vault files are written only under this lock, so a temporary left beside them now is a killed
+    // writer's: never renamed, never to be. Removing it keeps it out of commits.
+    Files.removeTemporaries(under: String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/vaults")
   }
 
   deinit {
@@ -145,24 +165,3 @@ final class NSLockLite: @unchecked Sendable {
   func unlock() { pthread_mutex_unlock(&mutex) }
 }
 
-/// Fault points for the crash tests: `HUSH_TEST_CRASH_AT=<step>` ends the process at that step, as a kill
-/// would. Compiled into debug builds only; a release binary ignores the variable.
-package enum CrashPoint {
-  #if DEBUG
-    private static let target: String? = {
-      guard let value = getenv("HUSH_TEST_CRASH_AT") else { return nil }
-      return String(cString: value)
-    }()
-    nonisolated(unsafe) private static var counts: [String: Int] = [:]
-  #endif
-
-  /// `step` or `step#n` (the n-th time the step is reached, from 1).
-  package static func hit(_ step: String) {
-    #if DEBUG
-      guard let target else { return }
-      let count = (counts[step] ?? 0) + 1
-      counts[step] = count
-      if target == step || target == "\(step)#\(count)" { _exit(99) }
-    #endif
-  }
-}

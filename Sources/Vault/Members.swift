@@ -1,5 +1,6 @@
 // Creating a vault, members, approval and rekey (VAULT.md §5, §8).
 package import Age
+import Durable
 
 #if canImport(Glibc)
   import Glibc
@@ -94,7 +95,7 @@ extension Vault {
     }
     let ignore = location.hushDirectory + "/.gitignore"
     if !Files.exists(ignore) {
-      try Files.writeAtomically(Array(".lock\n.txn/\n".utf8), to: ignore, mode: 0o644)
+      try Files.writeAtomically(Array(".lock\n.txn/\n.hush-tmp-*\n".utf8), to: ignore, mode: 0o644)
     }
   }
 
@@ -155,9 +156,17 @@ extension Vault {
   /// Re-encrypts S to the current member list: `identity.age` first, then the signed header.
   private func rewrap(_ reader: Reader) throws(VaultError) {
     let wrapped = try Vault.wrap(reader.key, members: header.members, passphrase: header.isPassphraseVault ? reader.passphrase : nil)
+    let previous = try? Files.read(location.identityPath, limit: 1 << 20)
     try Files.writeAtomically(wrapped, to: location.identityPath, mode: 0o644)
-    try header.sign(reader.key)
-    try writeHeader()
+    do {
+      try header.sign(reader.key)
+      try writeHeader()
+    } catch {
+      // The header could not be written (a full disk): take the new wrapping back, so no key opens S
+      // that vault.json does not list. (A kill here leaves it wrapped; running the command again settles it.)
+      if let previous { try? Files.writeAtomically(previous, to: location.identityPath, mode: 0o644) }
+      throw error
+    }
   }
 
   /// Approves members added without the vault key (an injected recipient, or additions on two branches):
