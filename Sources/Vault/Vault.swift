@@ -44,6 +44,9 @@ package final class Vault {
   package internal(set) var reader: Reader?
 
   package init(location: VaultLocation, sources: KeySources, auditPolicy: AuditPolicy) throws(VaultError) {
+    // Whoever opens a vault may hold S, an identity or a value: no core dump of this process, and no
+    // attaching to it without privilege. (Not inherited by `hush run`'s child: exec resets it.)
+    _ = setDumpable(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
     self.location = location
     self.sources = sources
     guard Files.exists(location.headerPath) else {

@@ -74,6 +74,14 @@ struct VaultRecordTests {
     #expect(list[0].env == "DB_PASSWORD" && (list[0].seq ?? 0) == 2 && list[0].status == "verified")
   }
 
+  @Test("a process that opens a vault cannot dump core or be attached to")
+  func notDumpable() throws {
+    let fixture = try VaultFixture()
+    try fixture.initialize()
+    _ = try fixture.open(fixture.alice)
+    #expect(setDumpable(3 /* PR_GET_DUMPABLE */, 0, 0, 0, 0) == 0)
+  }
+
   @Test("wrong identity: one error that lists every source tried and the members")
   func wrongIdentity() throws {
     let fixture = try VaultFixture()
