@@ -133,6 +133,7 @@ struct ScanSource: ParsableArguments {
       outcome = await FileScan.run(files: listing.files, rules: rules, maxFileSize: maxFileSize.bytes, workers: threads, explain: explain)
       outcome.errors += listing.errors
       outcome.stats.skippedSpecial += listing.skippedSpecial
+      outcome.stats.skippedSubmodules += listing.skippedSubmodules
       outcome.finish()
     }
     outcome.stats.durationMs = monotonicMilliseconds() - started

@@ -10,7 +10,9 @@ package struct CommitInfo: Sendable, Hashable {
   /// Author time, seconds since the epoch, and its UTC offset in minutes.
   package var time: Int64
   package var offsetMinutes: Int
+  /// The message's subject paragraph, at most `maxSummaryBytes` (then cut at a character and marked `…`).
   package var summary: String
+  package static let maxSummaryBytes = 4096
 
   /// ISO 8601 with the author's offset, e.g. `2024-05-01T09:30:00+02:00`.
   package var isoDate: String {
@@ -72,7 +74,18 @@ extension Repository {
     let email = author.flatMap { $0.pointee.email.map { String(cString: $0) } } ?? ""
     let time = author.map { $0.pointee.when.time } ?? 0
     let offset = author.map { Int($0.pointee.when.offset) } ?? 0
-    let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
+    // The subject paragraph, bounded: a hostile 20 MB message would otherwise be copied into every finding.
+    var summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
+    if summary.utf8.count > CommitInfo.maxSummaryBytes {
+      var bytes = 0
+      var end = summary.unicodeScalars.startIndex
+      for index in summary.unicodeScalars.indices {
+        bytes += summary.unicodeScalars[index].utf8.count
+        if bytes > CommitInfo.maxSummaryBytes { break }
+        end = summary.unicodeScalars.index(after: index)
+      }
+      summary = String(summary.unicodeScalars[..<end]) + "…"
+    }
     guard let tree = git_commit_tree_id(commit) else {
       throw GitError(function: "git_commit_tree_id", code: -1, message: "commit \(id) has no tree")
     }

@@ -37,7 +37,7 @@ package final class Repository {
     return String(cString: path)
   }
 
-  /// Files of the working tree as git lists them: every path in the index (except submodules),
+  /// Files of the working tree as git lists them: every path in the index (submodules as their directory),
   /// plus untracked files that are not ignored. Paths are relative to `workdir`, as bytes, sorted.
   package func worktreeFiles() throws(GitError) -> [[UInt8]] {
     var index: OpaquePointer?
@@ -49,8 +49,8 @@ package final class Repository {
     paths.reserveCapacity(count)
     for position in 0..<count {
       guard let entry = git_index_get_byindex(index, position) else { continue }
-      // Gitlinks (submodules) have no content here; conflict stages repeat a path.
-      if entry.pointee.mode == 0o160000 { continue }
+      // Gitlinks (submodules) are listed: their checked-out files are the caller's to list. Conflict
+      // stages repeat a path.
       if (Int32(entry.pointee.flags) & 0x3000) >> 12 > 1 { continue }
       paths.append(bytes(entry.pointee.path))
     }

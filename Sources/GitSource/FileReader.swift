@@ -6,6 +6,8 @@
   internal import Darwin
 #endif
 
+internal import ScanEngine
+
 /// Reads one file for scanning, refusing what should not be read whole.
 package enum FileReader {
   package enum Outcome: Sendable {
@@ -16,11 +18,13 @@ package enum FileReader {
     case missing
     /// Not a regular file (symlink, device, fifo): never read, so a scan cannot hang or escape.
     case notRegular
+    /// A NUL in the first 8 KiB (`Chunk.isBinary`), when asked to skip binaries: the rest is not read.
+    case binary
   }
 
   /// Opens without following symlinks and checks the size on the open descriptor, so a file swapped
   /// between the check and the read cannot make us read something else.
-  package static func read(_ path: [UInt8], maxSize: Int) throws(SourceError) -> Outcome {
+  package static func read(_ path: [UInt8], maxSize: Int, skipBinary: Bool = false) throws(SourceError) -> Outcome {
     let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
     guard fd >= 0 else {
       let code = errno
@@ -36,10 +40,19 @@ package enum FileReader {
     guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular }
     let size = Int(info.st_size)
     if size > maxSize { return .tooLarge(size: size) }
-    var buffer = [UInt8](repeating: 0, count: size)
+    // A binary file (a 2 GB disk image under a raised --max-file-size) is known by its first 8 KiB,
+    // read before the buffer for the whole file is allocated.
+    var buffer = [UInt8](repeating: 0, count: skipBinary ? Swift.min(size, 8192) : size)
     var filled = 0
+    var headChecked = !skipBinary
     while true {
       if filled == buffer.count {
+        if !headChecked {
+          headChecked = true
+          if Chunk.isBinary(Array(buffer[..<filled])) { return .binary }
+          if size > buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: size - buffer.count)) }
+          if filled < buffer.count { continue }
+        }
         // The file grew since fstat: read on, within the limit.
         if buffer.count >= maxSize + 1 { break }
         buffer.append(contentsOf: [UInt8](repeating: 0, count: Swift.min(65536, maxSize + 1 - buffer.count)))
@@ -54,6 +67,7 @@ package enum FileReader {
       if count == 0 { break }
       filled += count
     }
+    if !headChecked, Chunk.isBinary(Array(buffer[..<filled])) { return .binary }
     if filled > maxSize { return .tooLarge(size: filled) }
     buffer.removeSubrange(filled...)
     return .content(buffer)

@@ -69,7 +69,7 @@ package enum FileScan {
       guard index < files.endIndex else { break }
       let file = files[index]
       do {
-        switch try FileReader.read(file.path, maxSize: maxFileSize) {
+        switch try FileReader.read(file.path, maxSize: maxFileSize, skipBinary: true) {
         case .content(let bytes):
           if Chunk.isBinary(bytes) {
             outcome.stats.skippedBinary += 1
@@ -81,6 +81,7 @@ package enum FileScan {
         case .tooLarge: outcome.stats.skippedLarge += 1
         case .missing: continue
         case .notRegular: outcome.stats.skippedSpecial += 1
+        case .binary: outcome.stats.skippedBinary += 1
         }
       } catch {
         outcome.errors.append(SourceError(path: file.display, message: error.message))

@@ -52,7 +52,7 @@ extension GitScan {
       infos.append(info)
       for entry in entries {
         switch entry.mode {
-        case 0o160000: skipped.skippedSpecial += 1; continue  // submodule
+        case 0o160000: skipped.skippedSubmodules += 1; continue  // submodule
         case 0o120000: continue  // a symlink's blob is its target path, not content
         default: break
         }

@@ -38,7 +38,7 @@ package enum GitScan {
     for change in changes {
       switch change.kind {
       case .binary: skipped.skippedBinary += 1
-      case .submodule: skipped.skippedSpecial += 1
+      case .submodule: skipped.skippedSubmodules += 1
       case .deleted: continue
       case .text:
         guard !change.addedLineNumbers.isEmpty else { continue }

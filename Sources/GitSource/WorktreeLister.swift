@@ -18,6 +18,8 @@ package struct FileListing: Sendable {
   package var errors: [SourceError] = []
   /// Symlinks and special files that were not followed.
   package var skippedSpecial = 0
+  /// Submodules that are not checked out (nothing on disk to scan).
+  package var skippedSubmodules = 0
 }
 
 package enum WorktreeLister {
@@ -93,6 +95,16 @@ package enum WorktreeLister {
       switch FileSystem.kind(of: path).0 {
       case .file: files.append(FileEntry(path: path, display: displayPath(path)))
       case .missing: continue  // tracked but deleted in the working tree: nothing on disk to scan
+      case .directory:
+        // A submodule: its checked-out files are on disk under the path the user named, so they are
+        // scanned, listed the way git lists them in the submodule. Not checked out: counted.
+        if case .missing = FileSystem.kind(of: path + Array("/.git".utf8)).0 {
+          listing.skippedSubmodules += 1
+        } else if let inner = gitFiles(under: path, listing: &listing) {
+          files += inner
+        } else {
+          listing.skippedSubmodules += 1
+        }
       default: listing.skippedSpecial += 1
       }
     }

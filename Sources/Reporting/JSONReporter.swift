@@ -47,6 +47,7 @@ package struct JSONReporter: Reporter {
     json.int("skippedBinary", report.stats.skippedBinary)
     json.int("skippedLarge", report.stats.skippedLarge)
     json.int("skippedSpecial", report.stats.skippedSpecial)
+    json.int("skippedSubmodules", report.stats.skippedSubmodules)
     json.int("cachedBlobs", report.stats.cachedBlobs)
     json.int("durationMs", report.stats.durationMs)
     json.beginObject("suppressed")

@@ -38,9 +38,12 @@ package struct TextReporter: Reporter {
     line += " · \(stats.filesScanned) file\(stats.filesScanned == 1 ? "" : "s") (\(byteCount(stats.bytesScanned))) scanned in \(stats.durationMs) ms"
     var skipped: [String] = []
     if stats.skippedBinary > 0 { skipped.append("\(stats.skippedBinary) binary") }
-    if stats.skippedLarge > 0 { skipped.append("\(stats.skippedLarge) over the size limit") }
+    if stats.skippedLarge > 0 { skipped.append("\(stats.skippedLarge) over the size limit (raise --max-file-size to scan)") }
     if stats.skippedSpecial > 0 { skipped.append("\(stats.skippedSpecial) symlink or special") }
     if !skipped.isEmpty { line += " · skipped " + skipped.joined(separator: ", ") }
+    if stats.skippedSubmodules > 0 {
+      line += " · \(stats.skippedSubmodules) submodule\(stats.skippedSubmodules == 1 ? "" : "s") not scanned (scan each submodule's repository, e.g. with --repos)"
+    }
     if stats.cachedBlobs > 0 { line += " · \(stats.cachedBlobs) known clean from the cache" }
     let suppressed = report.suppressedCounts
     if !suppressed.isEmpty {

@@ -8,6 +8,8 @@ package struct ScanStats: Sendable, Equatable, Codable {
   package var skippedLarge = 0
   /// Symlinks and special files, which are never followed.
   package var skippedSpecial = 0
+  /// Submodules: another repository's content, scanned only where it is checked out (file mode).
+  package var skippedSubmodules = 0
   package var durationMs = 0
   /// Blobs a history scan did not read because the incremental cache knew them to be clean.
   package var cachedBlobs = 0
@@ -19,6 +21,7 @@ package struct ScanStats: Sendable, Equatable, Codable {
     skippedBinary += other.skippedBinary
     skippedLarge += other.skippedLarge
     skippedSpecial += other.skippedSpecial
+    skippedSubmodules += other.skippedSubmodules
     cachedBlobs += other.cachedBlobs
   }
 }
