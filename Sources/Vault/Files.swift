@@ -11,16 +11,28 @@ package enum Files {
   package static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 
   /// Reads a whole file, at most `limit` bytes (more is an error naming the limit).
-  package static func read(_ path: String, limit: Int = 16 << 20) throws(VaultError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .failed("cannot read \(path): \(errorText(errno))") }
+  /// Reads a file of at most `limit` bytes; an oversized regular file is refused by its size before any
+  /// byte is read. `followLinks: false` for files in the repository: a pull request can make a record a
+  /// symlink out of the tree, or a FIFO that would hang the reader, and both are refused.
+  package static func read(_ path: String, limit: Int = 16 << 20, followLinks: Bool = true) throws(VaultError) -> [UInt8] {
+    // Paths the user gives (an identity as `<(pass show …)`) may be pipes; repository files may not.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW | O_NONBLOCK))
+    guard fd >= 0 else {
+      if errno == ELOOP { throw .malformed(file: path, detail: "is a symbolic link; vault files must be regular files") }
+      throw .failed("cannot read \(path): \(errorText(errno))")
+    }
     defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .failed("cannot read \(path): \(errorText(errno))") }
+    let regular = info.st_mode & S_IFMT == S_IFREG
+    guard regular || followLinks else { throw .malformed(file: path, detail: "is not a regular file") }
+    if regular, Int(info.st_size) > limit { throw .malformed(file: path, detail: "larger than \(limit) bytes") }
     var out = [UInt8]()
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
       if count < 0 {
-        if errno == EINTR { continue }
+        if errno == EINTR || errno == EAGAIN { continue }
         throw .failed("cannot read \(path): \(errorText(errno))")
       }
       if count == 0 { break }

@@ -1,15 +1,30 @@
 // Secret names, their default environment variables, and `hush://` references (VAULT.md §4, §10).
 
+/// A name or reference as an error message shows it: control characters escaped, at most 80 characters,
+/// so a hostile name (a newline, 10,000 characters) still makes a one-line error.
+package func shownName(_ text: String) -> String {
+  var out = ""
+  for scalar in text.unicodeScalars {
+    if out.unicodeScalars.count >= 80 {
+      out += "…"
+      break
+    }
+    out += scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
+  }
+  return out
+}
+
 /// Checks a secret name: `[a-z0-9][a-z0-9._-]{0,62}` segments joined by `/`, at most 128 characters,
 /// lowercase only, no `..`. Returns a one-line reason when the name is refused.
-package func validateSecretName(_ name: String) -> String? {
-  guard !name.isEmpty else { return "a secret name cannot be empty" }
-  guard name.utf8.count <= 128 else { return "secret name '\(name)' is longer than 128 characters" }
-  if name.contains("..") { return "secret name '\(name)' contains '..'; names cannot climb out of the vault" }
-  if name.contains(where: { $0.isUppercase }) {
+package func validateSecretName(_ text: String) -> String? {
+  let name = shownName(text)
+  guard !text.isEmpty else { return "a secret name cannot be empty" }
+  guard text.utf8.count <= 128 else { return "secret name '\(name)' is longer than 128 characters" }
+  if text.contains("..") { return "secret name '\(name)' contains '..'; names cannot climb out of the vault" }
+  if text.contains(where: { $0.isUppercase }) {
     return "secret name '\(name)' has upper-case letters; use '\(name.lowercased())' (names must not collide on case-insensitive file systems)"
   }
-  for segment in name.split(separator: "/", omittingEmptySubsequences: false) {
+  for segment in text.split(separator: "/", omittingEmptySubsequences: false) {
     let bytes = Array(segment.utf8)
     guard let first = bytes.first, first.isLowerAlnum, bytes.count <= 63,
       bytes.allSatisfy({ $0.isLowerAlnum || $0 == 46 || $0 == 95 || $0 == 45 })
@@ -54,7 +69,7 @@ package struct SecretReference: Equatable, Sendable, CustomStringConvertible {
 
   package static func parse(_ text: String) throws(VaultError) -> SecretReference {
     let scheme = "hush://"
-    guard text.hasPrefix(scheme) else { throw .usage("'\(text)' is not a reference; write hush://NAME") }
+    guard text.hasPrefix(scheme) else { throw .usage("'\(shownName(text))' is not a reference; write hush://NAME") }
     var rest = Substring(text.dropFirst(scheme.count))
     var options: Substring = ""
     if let question = rest.firstIndex(of: "?") {
@@ -70,12 +85,12 @@ package struct SecretReference: Equatable, Sendable, CustomStringConvertible {
       case "previous": reference.version = .previous
       default:
         guard !version.isEmpty, version.allSatisfy(\.isASCII), version.allSatisfy(\.isNumber), let seq = UInt32(version) else {
-          throw .usage("reference \(text) has version '\(version)'; use a number, current or previous")
+          throw .usage("reference \(shownName(text)) has version '\(version)'; use a number, current or previous")
         }
         reference.version = .seq(seq)
       }
     }
-    if let problem = validateSecretName(reference.name) { throw .usage("reference \(text): \(problem)") }
+    if let problem = validateSecretName(reference.name) { throw .usage("reference \(shownName(text)): \(problem)") }
     var sawMode = false
     if !options.isEmpty {
       for option in options.split(separator: "&", omittingEmptySubsequences: false) {
@@ -89,12 +104,12 @@ package struct SecretReference: Equatable, Sendable, CustomStringConvertible {
             reference.mode = mode
             sawMode = true
           } else {
-            throw .usage("reference \(text) has option '\(option)'; use as=env, as=file or mode=600")
+            throw .usage("reference \(shownName(text)) has option '\(option)'; use as=env, as=file or mode=600")
           }
         }
       }
     }
-    if sawMode && !reference.asFile { throw .usage("reference \(text): mode= needs as=file") }
+    if sawMode && !reference.asFile { throw .usage("reference \(shownName(text)): mode= needs as=file") }
     return reference
   }
 

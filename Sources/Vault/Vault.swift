@@ -56,7 +56,7 @@ package final class Vault {
       }
       throw .failed("no vault here; run: hush vault init")
     }
-    header = try VaultHeader.parse(try Files.read(location.headerPath, limit: 1 << 20), file: location.relative(location.headerPath))
+    header = try VaultHeader.parse(try Files.read(location.headerPath, limit: 1 << 20, followLinks: false), file: location.relative(location.headerPath))
     guard header.name == location.name else {
       throw .malformed(file: location.relative(location.headerPath), detail: "name is '\(header.name)' but the directory is '\(location.name)'")
     }
@@ -81,7 +81,7 @@ package final class Vault {
       reader = agentReader
       return agentReader
     }
-    let opened = try openIdentityFile(try Files.read(location.identityPath, limit: 1 << 20), shown: location.relative(location.identityPath))
+    let opened = try openIdentityFile(try Files.read(location.identityPath, limit: 1 << 20, followLinks: false), shown: location.relative(location.identityPath))
     var key = try makeKey(opened.secret, file: location.relative(location.identityPath))
     key.epoch = header.epoch
     let result = Reader(key: key, actor: opened.actor, passphrase: opened.passphrase)
@@ -179,10 +179,12 @@ package final class Vault {
   }
 
   package func record(_ name: String) throws(VaultError) -> SecretRecord? {
+    // Every lookup by name checks it first: `../vault` would otherwise name a file beside the records.
+    if let problem = validateSecretName(name) { throw .usage(problem) }
     let path = location.secretPath(name)
     guard Files.exists(path) else { return nil }
     let shown = location.relative(path)
-    let record = try SecretRecord.parse(try Files.read(path, limit: SecretRecord.maxFileBytes + 1), file: shown)
+    let record = try SecretRecord.parse(try Files.read(path, limit: SecretRecord.maxFileBytes + 1, followLinks: false), file: shown)
     guard record.name == name else { throw .malformed(file: shown, detail: "name is '\(record.name)' but the file is for '\(name)'") }
     return record
   }
