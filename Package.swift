@@ -74,6 +74,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "generate-builtin-rules", dependencies: ["RulePack"], swiftSettings: swiftSettings),
+    // libFuzzer targets (scripts/libfuzzer.sh); a normal build replays saved inputs.
+    .executableTarget(
+      name: "hush-fuzz", dependencies: ["RulePack", "ScanEngine", "Triage", "Vault", "Age"], swiftSettings: swiftSettings),
 
     // MARK: - Tests
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
