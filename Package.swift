@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
     .testTarget(name: "ScanEngineTests", dependencies: ["ScanEngine"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "RulePackTests", dependencies: ["RulePack", "ScanEngine"],
+      name: "RulePackTests", dependencies: ["RulePack", "ScanEngine", "TestSupport"],
       resources: [], swiftSettings: swiftSettings),
     .testTarget(
       name: "ReportingTests", dependencies: ["Reporting", "ScanEngine"], swiftSettings: swiftSettings),
@@ -93,7 +93,7 @@ let package = Package(
     .testTarget(name: "TriageTests", dependencies: ["Triage", "ScanEngine"], swiftSettings: swiftSettings),
     // Vectors/ (the age testkit) is read through #filePath, not as a resource bundle.
     .testTarget(
-      name: "FuzzTests", dependencies: ["Age", "Vault", "RulePack", "ScanEngine", "Triage"], exclude: [], swiftSettings: swiftSettings),
+      name: "FuzzTests", dependencies: ["Age", "Vault", "RulePack", "ScanEngine", "Triage", "TestSupport"], exclude: [], swiftSettings: swiftSettings),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], swiftSettings: swiftSettings),
     .testTarget(name: "RemediationTests", dependencies: ["Remediation"], swiftSettings: swiftSettings),
     .testTarget(

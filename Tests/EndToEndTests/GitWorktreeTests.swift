@@ -70,8 +70,7 @@ import TestSupport
 
   @Test("gitleaks' own default configuration loads with --config and scans")
   func gitleaksDefault() throws {
-    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/gitleaks-default.toml")
+    let fixture = sharedFile("fixtures/gitleaks-default.toml")
     try #require(FileManager.default.fileExists(atPath: fixture.path), "needs ../shared/fixtures")
     let dir = try TempDirectory()
     try dir.write("a.sh", "export GITHUB_TOKEN=\(githubSecret)\n")

@@ -7,7 +7,7 @@ func python(_ program: String, _ arguments: [String], in directory: URL) throws 
   try run("python3", ["-c", program] + arguments, in: directory)
 }
 
-let sarifSchema = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json")
+let sarifSchema = sharedFile("schemas/sarif-schema-2.1.0.json")
 
 func leakyRepo() throws -> TempRepo {
   let repo = try TempRepo()

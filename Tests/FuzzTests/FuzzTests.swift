@@ -6,6 +6,7 @@ import Age
 import Foundation
 import RulePack
 import ScanEngine
+import TestSupport
 import Testing
 import Triage
 @testable import Vault
@@ -27,9 +28,6 @@ enum Fuzz {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fuzz").path
   static let tokens: [[UInt8]] = ["\"", "'", "'''", "{", "}", "[", "]", "[[", "]]", "=", ":", ",", "\n", "\r\n", "\\", "\\u0000", "\u{0}", "==", "-----BEGIN ", "hush://", "../", "@", "?as=file", "&mode=", "0x", "%41", "\u{FFFD}", "\u{7F}", "9999999999999999999999", "-1", "null", "true", "age1", "AGE-SECRET-KEY-1", "-> X25519 ", "-> scrypt ", "--- ", "ghp_", "password = \"", "\t", " ", "#"].map { Array($0.utf8) }
 
-  static let sharedGitleaksConfig = URL(fileURLWithPath: root).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/fixtures/gitleaks-default.toml").path
-
   static var seconds: Double { Double(ProcessInfo.processInfo.environment["HUSH_FUZZ_SECONDS"] ?? "") ?? 0 }
   static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["HUSH_FUZZ_SEED"] ?? "") ?? 0x6875_7368 }
 
@@ -39,7 +37,7 @@ enum Fuzz {
     var paths = names.sorted().map { directory + "/" + $0 }
     // gitleaks' own configuration seeds the rule loader from ../shared/fixtures where that exists; it is
     // another project's file, kept out of this repository.
-    if target == "rules" { paths.append(sharedGitleaksConfig) }
+    if target == "rules" { paths.append(sharedFile("fixtures/gitleaks-default.toml").path) }
     let files = paths.compactMap { FileManager.default.contents(atPath: $0).map(Array.init) }
     return files.isEmpty ? [[]] : files
   }

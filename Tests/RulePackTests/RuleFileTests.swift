@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import RulePack
@@ -127,7 +128,7 @@ func loadError(_ text: String) -> RulePackError? {
 
   @Test("gitleaks' default configuration loads unchanged and compiles")
   func gitleaksDefault() throws {
-    let fixture = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/gitleaks-default.toml")
+    let fixture = sharedFile("fixtures/gitleaks-default.toml")
     try #require(FileManager.default.fileExists(atPath: fixture.path))
     let config = try ScanConfiguration.resolve(try RuleFile.load(path: fixture.path))
     #expect(config.rules.count == 222)

@@ -21,6 +21,12 @@ public func hushBinary() -> String {
   return "hush"
 }
 
+/// A file under `../shared/` beside the package: the fixtures and schemas kept outside this repository.
+public func sharedFile(_ path: String) -> URL {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(path)
+}
+
 /// Runs `hush` with `arguments` in `directory`, feeding `stdin`.
 @discardableResult
 public func runHush(_ arguments: [String], in directory: URL, stdin: Data? = nil, environment: [String: String] = [:]) throws -> ToolResult {
